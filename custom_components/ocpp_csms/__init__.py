@@ -1,0 +1,70 @@
+"""OCPP Central System: charge points connect to Home Assistant over OCPP-J."""
+
+from __future__ import annotations
+
+import ssl
+
+from homeassistant.const import CONF_HOST, CONF_PORT, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
+from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .manager import CentralSystem, OcppConfigEntry
+from .store import CentralStore
+
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Set up the integration."""
+    return True
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> bool:
+    """Start a central system: listen for chargers and create their entities."""
+    central = CentralSystem(hass, entry)
+    placeholders = {"host": entry.data[CONF_HOST], "port": str(entry.data[CONF_PORT])}
+    try:
+        await central.async_start()
+    except ssl.SSLError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_certificate",
+            translation_placeholders={**placeholders, "error": str(err)},
+        ) from err
+    except OSError as err:
+        raise ConfigEntryNotReady(
+            translation_domain=DOMAIN,
+            translation_key="cannot_listen",
+            translation_placeholders={**placeholders, "error": str(err)},
+        ) from err
+    entry.runtime_data = central
+    entry.async_on_unload(central.async_stop)
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: OcppConfigEntry) -> None:
+    """Options and chargers change live; a new host, port or TLS setting needs a reload."""
+    if entry.runtime_data.async_entry_updated():
+        await hass.config_entries.async_reload(entry.entry_id)
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> bool:
+    """Stop the central system: close connections, free the port, save."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> None:
+    """Delete the stored state of a removed central system."""
+    await CentralStore(hass, entry.entry_id).async_remove()

@@ -1,0 +1,72 @@
+"""Buttons: reset the charger, unlock a connector."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from homeassistant.components.button import (
+    ButtonDeviceClass,
+    ButtonEntity,
+    ButtonEntityDescription,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import OcppEntity, OcppEntityDescription, table_builder
+from .manager import OcppConfigEntry
+from .model import Connector
+from .protocol.interface import ChargePointCommands
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class OcppButtonDescription(OcppEntityDescription, ButtonEntityDescription):
+    """A button that sends one OCPP command."""
+
+    press_fn: Callable[[ChargePointCommands, Connector], Awaitable[str]]
+
+
+CHARGER_BUTTONS: tuple[OcppButtonDescription, ...] = (
+    OcppButtonDescription(
+        key="reset",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda commands, _connector: commands.reset(hard=False),
+    ),
+)
+
+CONNECTOR_BUTTONS: tuple[OcppButtonDescription, ...] = (
+    OcppButtonDescription(
+        key="unlock",
+        translation_key="unlock",
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda commands, connector: commands.unlock(connector.id),
+    ),
+)
+
+
+class OcppButton(OcppEntity, ButtonEntity):
+    """A button of a charger or connector."""
+
+    entity_description: OcppButtonDescription
+
+    async def async_press(self) -> None:
+        """Send the command."""
+        connector = self.connector
+        await self.central.async_command(
+            self.charger.id, lambda session: self.entity_description.press_fn(session, connector)
+        )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OcppConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up buttons for every charger and connector."""
+    entry.runtime_data.register_platform(
+        table_builder(OcppButton, CHARGER_BUTTONS, CONNECTOR_BUTTONS), async_add_entities
+    )

@@ -1,0 +1,46 @@
+"""Names and defaults of the OCPP Central System integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DOMAIN: Final = "ocpp_csms"
+NAME: Final = "OCPP Central System"
+
+# Central system (config entry data)
+CONF_SSL: Final = "ssl"
+CONF_SSL_CERTFILE: Final = "ssl_certfile"
+CONF_SSL_KEYFILE: Final = "ssl_keyfile"
+DEFAULT_HOST: Final = "0.0.0.0"  # noqa: S104 - chargers connect from the LAN
+DEFAULT_PORT: Final = 9000
+
+# Central system (config entry options)
+CONF_AUTO_ACCEPT: Final = "auto_accept"
+CONF_AUTH_POLICY: Final = "auth_policy"
+CONF_ALLOWED_TAGS: Final = "allowed_tags"
+CONF_BLOCKED_TAGS: Final = "blocked_tags"
+CONF_HEARTBEAT_INTERVAL: Final = "heartbeat_interval"
+AUTH_ACCEPT_ALL: Final = "accept_all"
+AUTH_LISTED_ONLY: Final = "listed_only"
+DEFAULT_HEARTBEAT_INTERVAL: Final = 300
+
+# Charger subentries
+SUBENTRY_CHARGER: Final = "charger"
+CONF_CP_ID: Final = "cp_id"
+CONF_MAX_CURRENT: Final = "max_current"
+DEFAULT_MAX_CURRENT: Final = 32.0
+
+# Transport
+SUBPROTOCOL_OCPP16: Final = "ocpp1.6"
+PING_INTERVAL: Final = 30.0
+PING_TIMEOUT: Final = 30.0
+MAX_FRAME_BYTES: Final = 1024 * 1024
+CALL_TIMEOUT: Final = 30.0
+
+# Events
+EVENT_TRANSACTION_STARTED: Final = f"{DOMAIN}_transaction_started"
+EVENT_TRANSACTION_STOPPED: Final = f"{DOMAIN}_transaction_stopped"
+EVENT_AUTHORIZE: Final = f"{DOMAIN}_authorize"
+
+# Id tag the integration uses for remote starts when the caller gives none
+REMOTE_ID_TAG: Final = "HomeAssistant"

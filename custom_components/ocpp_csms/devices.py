@@ -1,0 +1,88 @@
+"""Device registry entries: one device per charger, one child per connector when it has several."""
+
+from __future__ import annotations
+
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.device_registry import DeviceInfo
+
+from .const import DOMAIN
+from .model import Charger
+
+
+def charger_identifier(cp_id: str) -> tuple[str, str]:
+    """Device identifier of a charger."""
+    return (DOMAIN, cp_id)
+
+
+def connector_identifier(cp_id: str, connector_id: int) -> tuple[str, str]:
+    """Device identifier of a connector's child device."""
+    return (DOMAIN, f"{cp_id}_{connector_id}")
+
+
+def charger_device_info(charger: Charger) -> DeviceInfo:
+    """The charger's device, described by its BootNotification."""
+    boot = charger.boot
+    return DeviceInfo(
+        identifiers={charger_identifier(charger.id)},
+        name=charger.id,
+        manufacturer=boot.vendor if boot else None,
+        model=boot.model if boot else None,
+        serial_number=boot.serial_number if boot else None,
+        sw_version=boot.firmware_version if boot else None,
+    )
+
+
+def connector_device_info(charger: Charger, connector_id: int | None) -> DeviceInfo:
+    """Where a connector's entities live: the charger itself unless it has several connectors."""
+    if connector_id is None or connector_id == 0 or charger.connector_count <= 1:
+        return DeviceInfo(identifiers={charger_identifier(charger.id)})
+    return DeviceInfo(
+        identifiers={connector_identifier(charger.id, connector_id)},
+        via_device=charger_identifier(charger.id),
+        translation_key="connector",
+        translation_placeholders={"cp_id": charger.id, "connector_id": str(connector_id)},
+        name=f"{charger.id} connector {connector_id}",
+    )
+
+
+def update_charger_device(device_registry: dr.DeviceRegistry, charger: Charger) -> None:
+    """Refresh vendor/model/firmware after a BootNotification."""
+    device = device_registry.async_get_device(identifiers={charger_identifier(charger.id)})
+    if device is None or charger.boot is None:
+        return
+    boot = charger.boot
+    device_registry.async_update_device(
+        device.id,
+        manufacturer=boot.vendor,
+        model=boot.model,
+        serial_number=boot.serial_number,
+        sw_version=boot.firmware_version,
+    )
+
+
+def move_first_connector_to_child_device(
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+    entry_id: str,
+    subentry_id: str,
+    charger: Charger,
+) -> None:
+    """A charger turned out to have several connectors: give connector 1 its own device."""
+    parent = device_registry.async_get_device(identifiers={charger_identifier(charger.id)})
+    if parent is None:
+        return
+    prefix = f"{charger.id}_1_"
+    entities = [
+        entity
+        for entity in er.async_entries_for_device(entity_registry, parent.id)
+        if entity.unique_id.startswith(prefix)
+    ]
+    if not entities:
+        return
+    child = device_registry.async_get_or_create(
+        config_entry_id=entry_id,
+        config_subentry_id=subentry_id,
+        **connector_device_info(charger, 1),
+    )
+    for entity in entities:
+        entity_registry.async_update_entity(entity.entity_id, device_id=child.id)

@@ -1,0 +1,114 @@
+"""The one base entity: device, unique id, availability and push updates from the model."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import callback
+from homeassistant.helpers.entity import Entity, EntityDescription
+
+from .devices import charger_device_info, connector_device_info
+from .model import Charger, Connector
+
+if TYPE_CHECKING:
+    from .manager import CentralSystem, EntityBuilder, EntityRequest
+
+
+def _no_value(_charger: Charger, _connector: Connector) -> Any:
+    return None
+
+
+def _always(_charger: Charger) -> bool:
+    return True
+
+
+@dataclass(frozen=True, kw_only=True)
+class OcppEntityDescription(EntityDescription):
+    """How an entity reads the model; ``exists_fn`` creates only what a charger supports."""
+
+    value_fn: Callable[[Charger, Connector], Any] = _no_value
+    exists_fn: Callable[[Charger], bool] = _always
+    always_available: bool = False
+
+
+class OcppEntity(Entity):
+    """An entity of a charger (connector 0) or of one of its connectors."""
+
+    _attr_has_entity_name = True
+    _attr_should_poll = False
+    entity_description: OcppEntityDescription
+
+    def __init__(
+        self,
+        central: CentralSystem,
+        charger: Charger,
+        connector_id: int,
+        description: OcppEntityDescription,
+    ) -> None:
+        """Describe the entity; it reads ``charger`` on every update."""
+        self.central = central
+        self.charger = charger
+        self.connector_id = connector_id
+        self.entity_description = description
+        scope = charger.id if connector_id == 0 else f"{charger.id}_{connector_id}"
+        self._attr_unique_id = f"{scope}_{description.key}"
+        self._attr_device_info = (
+            charger_device_info(charger)
+            if connector_id == 0
+            else connector_device_info(charger, connector_id)
+        )
+        self._written: tuple[Any, ...] | None = None
+
+    @property
+    def connector(self) -> Connector:
+        """The connector this entity reads (connector 0 for charger-level entities)."""
+        return self.charger.connector(self.connector_id)
+
+    @property
+    def model_value(self) -> Any:
+        """The model value behind the entity's state."""
+        return self.entity_description.value_fn(self.charger, self.connector)
+
+    @property
+    def available(self) -> bool:
+        """Available while the charger is connected."""
+        return self.entity_description.always_available or self.charger.connected
+
+    def _state_key(self) -> tuple[Any, ...]:
+        """What the written state depends on; platforms with attributes extend it."""
+        return (self.available, self.model_value)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the model."""
+        self._written = self._state_key()
+        self.async_on_remove(self.charger.subscribe(self.connector_id, self._model_updated))
+
+    @callback
+    def _model_updated(self) -> None:
+        # Write only what changed: a MeterValues with the same power twice costs no state write.
+        if (state := self._state_key()) != self._written:
+            self._written = state
+            self.async_write_ha_state()
+
+
+def table_builder[D: OcppEntityDescription](
+    entity_class: Callable[[CentralSystem, Charger, int, D], OcppEntity],
+    charger_descriptions: tuple[D, ...],
+    connector_descriptions: tuple[D, ...],
+) -> EntityBuilder:
+    """Entity builder for a platform described by a charger table and a connector table."""
+
+    def build(central: CentralSystem, request: EntityRequest) -> list[Entity]:
+        if request.measurand_keys:
+            return []
+        charger = request.charger
+        table = charger_descriptions if request.connector_id == 0 else connector_descriptions
+        return [
+            entity_class(central, charger, request.connector_id, description)
+            for description in table
+            if description.exists_fn(charger)
+        ]
+
+    return build

@@ -1,0 +1,196 @@
+"""What the central system does with each message one connected charger sends.
+
+This is the :class:`~.protocol.interface.ChargePointHandler` of a connection: it applies the
+version-neutral messages to the model, keeps transactions, fires the integration's events and
+wakes exactly the listeners of the part that changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from .const import EVENT_AUTHORIZE, EVENT_TRANSACTION_STARTED, EVENT_TRANSACTION_STOPPED
+from .measurands import normalize_sample
+from .model import BootInfo, Charger, Connector, MeterSample, Transaction
+from .protocol.interface import (
+    AuthStatus,
+    Registration,
+    StatusReport,
+    TransactionStart,
+    TransactionStop,
+)
+from .protocol.wire import format_timestamp, utc_now
+
+if TYPE_CHECKING:
+    from .manager import CentralSystem
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class ChargerLink:
+    """Applies one charger's messages to the central system."""
+
+    def __init__(self, central: CentralSystem, cp_id: str) -> None:
+        """Bind to the central system; the charger model is looked up on each message."""
+        self._central = central
+        self.cp_id = cp_id
+        self._unknown_transactions: set[int | str] = set()
+
+    @property
+    def charger(self) -> Charger:
+        """The model this connection updates."""
+        return self._central.charger_model(self.cp_id)
+
+    @property
+    def accepted(self) -> bool:
+        """Known chargers may send anything; others only BootNotification."""
+        return self._central.is_known(self.cp_id)
+
+    def boot(self, info: BootInfo) -> tuple[Registration, int]:
+        """Record what the charger says about itself and decide on its registration."""
+        return self._central.register_boot(self.cp_id, info)
+
+    def heartbeat(self) -> None:
+        """Note the heartbeat."""
+        self.charger.last_heartbeat = utc_now()
+        self.charger.notify(0)
+
+    def status(self, report: StatusReport) -> None:
+        """Update a connector's status (connector 0 is the charger)."""
+        connector = self._connector(report.connector_id)
+        connector.status = report.status
+        connector.error_code = report.error_code
+        connector.status_info = report.info
+        connector.vendor_error_code = report.vendor_error_code
+        self._changed(report.connector_id)
+
+    def authorize(self, id_tag: str) -> AuthStatus:
+        """Check an id tag against the user's policy and tell automations."""
+        status = self._central.authorize(id_tag)
+        self._central.fire(
+            EVENT_AUTHORIZE, {"cp_id": self.cp_id, "id_tag": id_tag, "status": status.value}
+        )
+        return status
+
+    def start_transaction(self, start: TransactionStart) -> tuple[int, AuthStatus]:
+        """Open a transaction with a fresh, persistent id."""
+        status = self._central.authorize(start.id_tag)
+        transaction_id = self._central.next_transaction_id()
+        connector = self._connector(start.connector_id)
+        if connector.transaction is not None:
+            _LOGGER.warning(
+                "%s: connector %s started transaction %s while %s was open; closing the old one",
+                self.cp_id,
+                start.connector_id,
+                transaction_id,
+                connector.transaction.id,
+            )
+            connector.last_transaction = connector.transaction
+        connector.transaction = Transaction(
+            id=transaction_id,
+            connector_id=start.connector_id,
+            id_tag=start.id_tag,
+            started_at=start.timestamp,
+            meter_start_wh=start.meter_start_wh,
+            meter_last_wh=start.meter_start_wh,
+        )
+        self._record_register(connector, start.meter_start_wh, start)
+        self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(connector.transaction))
+        self._changed(start.connector_id, save_now=True)
+        return transaction_id, status
+
+    def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
+        """Close a transaction; unknown ids are answered and logged once."""
+        status = self._central.authorize(stop.id_tag) if stop.id_tag else None
+        connector = self.charger.find_transaction(stop.transaction_id)
+        if connector is None or connector.transaction is None:
+            self._log_unknown_transaction(stop.transaction_id, "StopTransaction")
+            return status
+        transaction = connector.transaction
+        self._apply_samples(connector, list(stop.samples))
+        transaction.stopped_at = stop.timestamp
+        transaction.meter_stop_wh = stop.meter_stop_wh
+        transaction.meter_last_wh = stop.meter_stop_wh
+        transaction.reason = stop.reason or "Local"
+        connector.transaction = None
+        connector.last_transaction = transaction
+        self._record_register(connector, stop.meter_stop_wh, stop)
+        data = self._event_data(transaction) | {
+            "stopped_at": format_timestamp(stop.timestamp),
+            "meter_stop_wh": stop.meter_stop_wh,
+            "energy_kwh": transaction.energy_kwh,
+            "reason": transaction.reason,
+        }
+        self._central.fire(EVENT_TRANSACTION_STOPPED, data)
+        self._changed(connector.id, save_now=True)
+        return status
+
+    def meter_values(
+        self, connector_id: int, transaction_id: int | str | None, samples: list[MeterSample]
+    ) -> None:
+        """Record samples; new measurands get their sensors on the fly."""
+        connector = self._connector(connector_id)
+        if transaction_id is not None and (
+            connector.transaction is None or connector.transaction.id != transaction_id
+        ):
+            self._log_unknown_transaction(transaction_id, "MeterValues")
+        self._apply_samples(connector, samples)
+        self._changed(connector_id)
+
+    def data_transfer(self, vendor_id: str, message_id: str | None, data: str | None) -> str:
+        """No vendor extensions are known; say so (OCPP: UnknownVendorId)."""
+        _LOGGER.debug("%s: DataTransfer %s/%s: %.200s", self.cp_id, vendor_id, message_id, data)
+        return "UnknownVendorId"
+
+    def firmware_status(self, status: str) -> None:
+        """Record firmware update progress."""
+        self.charger.firmware_status = status
+        self._changed(0)
+
+    def diagnostics_status(self, status: str) -> None:
+        """Record diagnostics upload progress."""
+        self.charger.diagnostics_status = status
+        self._changed(0)
+
+    # Helpers
+
+    def _connector(self, connector_id: int) -> Connector:
+        charger = self.charger
+        if connector_id in charger.connectors:
+            return charger.connectors[connector_id]
+        connector = charger.connector(connector_id)
+        self._central.connector_added(charger, connector_id)
+        return connector
+
+    def _apply_samples(self, connector: Connector, samples: list[MeterSample]) -> None:
+        if new_keys := connector.apply_samples(samples):
+            self._central.measurands_added(self.charger, connector.id, new_keys)
+
+    def _record_register(
+        self, connector: Connector, wh: float, message: TransactionStart | TransactionStop
+    ) -> None:
+        # Start/stop meter readings are register readings too; they keep the register sensor
+        # right for chargers that send no MeterValues.
+        sample = normalize_sample(value=wh, unit="Wh", timestamp=message.timestamp)
+        if sample is not None:
+            self._apply_samples(connector, [sample])
+
+    def _changed(self, connector_id: int, *, save_now: bool = False) -> None:
+        self.charger.notify(connector_id)
+        self._central.save(immediately=save_now)
+
+    def _event_data(self, transaction: Transaction) -> dict[str, object]:
+        return {
+            "cp_id": self.cp_id,
+            "connector_id": transaction.connector_id,
+            "transaction_id": transaction.id,
+            "id_tag": transaction.id_tag,
+            "started_at": format_timestamp(transaction.started_at),
+            "meter_start_wh": transaction.meter_start_wh,
+        }
+
+    def _log_unknown_transaction(self, transaction_id: int | str, action: str) -> None:
+        if transaction_id not in self._unknown_transactions:
+            self._unknown_transactions.add(transaction_id)
+            _LOGGER.warning("%s: %s for unknown transaction %s", self.cp_id, action, transaction_id)

@@ -1,0 +1,389 @@
+"""The central system: live connections, charger acceptance, entity requests, persistence."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from dataclasses import dataclass, field
+import logging
+from types import MappingProxyType
+from typing import Any
+
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    SOURCE_INTEGRATION_DISCOVERY,
+    ConfigEntry,
+    ConfigSubentry,
+)
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import device_registry as dr, discovery_flow, entity_registry as er
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from websockets.asyncio.server import ServerConnection
+from websockets.exceptions import ConnectionClosed
+
+from .auth import AuthPolicy
+from .const import (
+    CALL_TIMEOUT,
+    CONF_AUTO_ACCEPT,
+    CONF_CP_ID,
+    CONF_HEARTBEAT_INTERVAL,
+    CONF_SSL,
+    CONF_SSL_CERTFILE,
+    CONF_SSL_KEYFILE,
+    DEFAULT_HEARTBEAT_INTERVAL,
+    DOMAIN,
+    SUBENTRY_CHARGER,
+)
+from .devices import move_first_connector_to_child_device, update_charger_device
+from .handler import ChargerLink
+from .model import BootInfo, Charger
+from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession
+from .protocol.interface import (
+    AuthStatus,
+    ChargerCallError,
+    ChargerTimeoutError,
+    CommandError,
+    CommandRejectedError,
+    Registration,
+)
+from .server import OcppServer, create_ssl_context
+from .store import CentralStore, StoredState
+
+_LOGGER = logging.getLogger(__name__)
+
+# How soon a Pending or Rejected charger should boot again.
+RETRY_BOOT_INTERVAL = 60
+
+type OcppConfigEntry = ConfigEntry[CentralSystem]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRequest:
+    """Entities a platform should create: a charger (connector 0), a connector, or measurands."""
+
+    charger: Charger
+    subentry_id: str
+    connector_id: int
+    measurand_keys: frozenset[str] = field(default_factory=frozenset)
+
+
+type EntityBuilder = Callable[[CentralSystem, EntityRequest], list[Entity]]
+
+
+class CentralSystem:
+    """One OCPP central system: a listening port and the chargers that connect to it."""
+
+    def __init__(self, hass: HomeAssistant, entry: OcppConfigEntry) -> None:
+        """Prepare; nothing listens until :meth:`async_start`."""
+        self.hass = hass
+        self.entry = entry
+        self.data = dict(entry.data)
+        self.auth = AuthPolicy.from_options(entry.options)
+        self._store = CentralStore(hass, entry.entry_id)
+        self._chargers: dict[str, Charger] = {}
+        self._pending: dict[str, Charger] = {}
+        self._sessions: dict[str, OcppSession] = {}
+        self._next_transaction_id = 1
+        self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
+        self.server = OcppServer(
+            entry.data[CONF_HOST],
+            entry.data[CONF_PORT],
+            subprotocols=list(SESSION_CLASSES),
+            default_subprotocol=DEFAULT_SUBPROTOCOL,
+            on_connection=self.async_handle_connection,
+        )
+
+    # Lifecycle
+
+    async def async_start(self) -> None:
+        """Restore state and start listening (OSError when the port is taken)."""
+        self._next_transaction_id, stored = await self._store.async_load()
+        for cp_id, _ in self._charger_subentries():
+            self._chargers[cp_id] = stored.get(cp_id) or Charger(cp_id)
+        ssl_context = None
+        if self.data.get(CONF_SSL):
+            ssl_context = await self.hass.async_add_executor_job(
+                create_ssl_context, self.data[CONF_SSL_CERTFILE], self.data.get(CONF_SSL_KEYFILE)
+            )
+        await self.server.async_start(ssl_context)
+
+    async def async_stop(self) -> None:
+        """Close every connection, free the port and save."""
+        await self.server.async_stop()
+        await self._store.async_save(self._snapshot())
+
+    @callback
+    def async_entry_updated(self) -> bool:
+        """Apply option and subentry changes live; return True when a reload is needed."""
+        if dict(self.entry.data) != self.data:
+            return True
+        self.auth = AuthPolicy.from_options(self.entry.options)
+        self._sync_subentries()
+        return False
+
+    # Connections
+
+    async def async_handle_connection(self, cp_id: str, connection: ServerConnection) -> None:
+        """Serve one charger connection until it closes."""
+        subprotocol = self.server.subprotocol_of(connection)
+        session = SESSION_CLASSES[subprotocol](
+            cp_id, connection, ChargerLink(self, cp_id), response_timeout=CALL_TIMEOUT
+        )
+        if (previous := self._sessions.get(cp_id)) is not None:
+            _LOGGER.info("%s connected again; closing its previous connection", cp_id)
+            self._background(previous.close(), f"close replaced connection of {cp_id}")
+        self._sessions[cp_id] = session
+        charger = self.charger_model(cp_id)
+        charger.connected = True
+        charger.protocol = subprotocol
+        charger.notify_all()
+        _LOGGER.info("%s connected (%s) from %s", cp_id, subprotocol, connection.remote_address)
+        try:
+            await session.start()
+        except ConnectionClosed:
+            pass
+        finally:
+            if self._sessions.get(cp_id) is session:
+                del self._sessions[cp_id]
+                self._pending.pop(cp_id, None)
+                charger.connected = False
+                charger.notify_all()
+                _LOGGER.info("%s disconnected", cp_id)
+
+    def session(self, cp_id: str) -> OcppSession | None:
+        """The live session of a charger, if connected."""
+        return self._sessions.get(cp_id)
+
+    async def async_command[T](
+        self, cp_id: str, command: Callable[[OcppSession], Awaitable[T]]
+    ) -> T:
+        """Run a command on a charger, turning failures into translated errors."""
+        if (session := self._sessions.get(cp_id)) is None:
+            raise _error("charger_offline", cp_id)
+        try:
+            return await command(session)
+        except ChargerTimeoutError as err:
+            raise _error("charger_timeout", cp_id) from err
+        except ChargerCallError as err:
+            raise _error(
+                "charger_call_error", cp_id, code=err.code, detail=err.description
+            ) from err
+        except CommandRejectedError as err:
+            raise _error("command_rejected", cp_id, status=err.status) from err
+
+    # Chargers
+
+    def is_known(self, cp_id: str) -> bool:
+        """Whether the charger was accepted (has a subentry)."""
+        return cp_id in self._chargers
+
+    def charger_model(self, cp_id: str) -> Charger:
+        """The model of a known charger, or the transient one of an unknown charger."""
+        if (charger := self._chargers.get(cp_id)) is not None:
+            return charger
+        return self._pending.setdefault(cp_id, Charger(cp_id))
+
+    def charger_options(self, cp_id: str) -> Mapping[str, Any]:
+        """A known charger's subentry data (what the user set for it)."""
+        for subentry in self.entry.subentries.values():
+            if subentry.subentry_type == SUBENTRY_CHARGER and subentry.data[CONF_CP_ID] == cp_id:
+                return subentry.data
+        return {}
+
+    def chargers(self) -> Iterator[Charger]:
+        """The known chargers."""
+        return iter(self._chargers.values())
+
+    def register_boot(self, cp_id: str, info: BootInfo) -> tuple[Registration, int]:
+        """Decide on a BootNotification: known → Accepted; new → Pending and ask the user."""
+        charger = self.charger_model(cp_id)
+        charger.boot = info
+        if not self.is_known(cp_id) and self.entry.options.get(CONF_AUTO_ACCEPT, False):
+            self._add_charger_subentry(cp_id)
+        if self.is_known(cp_id):
+            charger.accepted = True
+            update_charger_device(dr.async_get(self.hass), charger)
+            charger.notify(0)
+            self.save()
+            self._background(self._async_read_configuration(cp_id), f"configure {cp_id}")
+            return Registration.ACCEPTED, self.heartbeat_interval
+        charger.accepted = False
+        ignored = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, cp_id)
+        if ignored is not None and ignored.source == SOURCE_IGNORE:
+            return Registration.REJECTED, RETRY_BOOT_INTERVAL
+        discovery_flow.async_create_flow(
+            self.hass,
+            DOMAIN,
+            context={"source": SOURCE_INTEGRATION_DISCOVERY},
+            data={
+                "entry_id": self.entry.entry_id,
+                CONF_CP_ID: cp_id,
+                "vendor": info.vendor,
+                "model": info.model,
+            },
+        )
+        return Registration.PENDING, RETRY_BOOT_INTERVAL
+
+    @property
+    def heartbeat_interval(self) -> int:
+        """Heartbeat interval handed to accepted chargers."""
+        return int(self.entry.options.get(CONF_HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL))
+
+    def authorize(self, id_tag: str) -> AuthStatus:
+        """Check an id tag against the user's policy."""
+        return self.auth.check(id_tag)
+
+    def next_transaction_id(self) -> int:
+        """A transaction id never handed out before by this central system."""
+        transaction_id = self._next_transaction_id
+        self._next_transaction_id += 1
+        return transaction_id
+
+    def fire(self, event_type: str, data: dict[str, Any]) -> None:
+        """Fire an integration event."""
+        self.hass.bus.async_fire(event_type, data)
+
+    def save(self, *, immediately: bool = False) -> None:
+        """Persist soon (transactions: at once)."""
+        self._store.schedule_save(self._snapshot, 0 if immediately else 5)
+
+    # Entities
+
+    @callback
+    def register_platform(
+        self, builder: EntityBuilder, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Create a platform's entities now and whenever chargers report something new."""
+        self._builders.append((builder, async_add_entities))
+        for cp_id, subentry_id in self._charger_subentries():
+            charger = self._chargers[cp_id]
+            for request in _requests_for(charger, subentry_id):
+                self._build(builder, async_add_entities, request)
+
+    def connector_added(self, charger: Charger, connector_id: int) -> None:
+        """A known charger mentioned a connector for the first time."""
+        if connector_id == 0 or (subentry_id := self._subentry_id(charger.id)) is None:
+            return
+        if connector_id >= 2:  # noqa: PLR2004 - the first multi-connector id
+            move_first_connector_to_child_device(
+                dr.async_get(self.hass),
+                er.async_get(self.hass),
+                self.entry.entry_id,
+                subentry_id,
+                charger,
+            )
+        self._request(EntityRequest(charger, subentry_id, connector_id))
+
+    def measurands_added(self, charger: Charger, connector_id: int, keys: set[str]) -> None:
+        """A known charger reported measurands for the first time."""
+        if (subentry_id := self._subentry_id(charger.id)) is not None:
+            self._request(EntityRequest(charger, subentry_id, connector_id, frozenset(keys)))
+
+    def _request(self, request: EntityRequest) -> None:
+        for builder, async_add_entities in self._builders:
+            self._build(builder, async_add_entities, request)
+
+    def _build(
+        self,
+        builder: EntityBuilder,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+        request: EntityRequest,
+    ) -> None:
+        if entities := builder(self, request):
+            async_add_entities(entities, config_subentry_id=request.subentry_id)
+
+    # Subentries
+
+    def _charger_subentries(self) -> Iterator[tuple[str, str]]:
+        for subentry in self.entry.subentries.values():
+            if subentry.subentry_type == SUBENTRY_CHARGER:
+                yield subentry.data[CONF_CP_ID], subentry.subentry_id
+
+    def _subentry_id(self, cp_id: str) -> str | None:
+        if cp_id not in self._chargers:
+            return None
+        return next((sid for cid, sid in self._charger_subentries() if cid == cp_id), None)
+
+    def _add_charger_subentry(self, cp_id: str) -> None:
+        _LOGGER.info("Accepting new charger %s automatically", cp_id)
+        self.hass.config_entries.async_add_subentry(
+            self.entry,
+            ConfigSubentry(
+                data=MappingProxyType({CONF_CP_ID: cp_id}),
+                subentry_type=SUBENTRY_CHARGER,
+                title=cp_id,
+                unique_id=cp_id,
+            ),
+        )
+        self._sync_subentries()
+
+    def _sync_subentries(self) -> None:
+        current = dict(self._charger_subentries())
+        for cp_id in current.keys() - self._chargers.keys():
+            charger = self._pending.pop(cp_id, None) or Charger(cp_id)
+            self._chargers[cp_id] = charger
+            for request in _requests_for(charger, current[cp_id]):
+                self._request(request)
+            if charger.connected and not charger.accepted:
+                # Accepted by the user while Pending: ask for a BootNotification now.
+                self._background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
+        for cp_id in self._chargers.keys() - current.keys():
+            self._chargers.pop(cp_id)
+            if (session := self._sessions.get(cp_id)) is not None:
+                self._background(session.close(), f"disconnect removed charger {cp_id}")
+        self.save()
+
+    # Background work
+
+    def _background(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        self.entry.async_create_background_task(self.hass, coro, name)
+
+    async def _async_trigger_boot(self, cp_id: str) -> None:
+        try:
+            await self.async_command(cp_id, lambda session: session.trigger_boot())
+        except HomeAssistantError as err:
+            _LOGGER.info("%s will be accepted at its next boot (%s)", cp_id, err)
+
+    async def _async_read_configuration(self, cp_id: str) -> None:
+        """Learn the number of connectors so entities land on the right devices."""
+        try:
+            result = await self.async_command(
+                cp_id, lambda session: session.get_configuration(["NumberOfConnectors"])
+            )
+            count = int(result["configuration"].get("NumberOfConnectors") or 0)
+        except (HomeAssistantError, CommandError, ValueError) as err:
+            _LOGGER.debug("%s: could not read NumberOfConnectors: %s", cp_id, err)
+            return
+        if (charger := self._chargers.get(cp_id)) is None:
+            return
+        charger.number_of_connectors = count
+        for connector_id in range(1, count + 1):
+            if connector_id not in charger.connectors:
+                charger.connector(connector_id)
+                self.connector_added(charger, connector_id)
+        self.save()
+
+    def _snapshot(self) -> StoredState:
+        return {
+            "next_transaction_id": self._next_transaction_id,
+            "chargers": {cp_id: charger.as_dict() for cp_id, charger in self._chargers.items()},
+        }
+
+
+def _requests_for(charger: Charger, subentry_id: str) -> Iterator[EntityRequest]:
+    yield EntityRequest(charger, subentry_id, 0)
+    for connector_id, connector in sorted(charger.connectors.items()):
+        if connector_id > 0:
+            yield EntityRequest(charger, subentry_id, connector_id)
+        if connector.meter:
+            yield EntityRequest(charger, subentry_id, connector_id, frozenset(connector.meter))
+
+
+def _error(key: str, cp_id: str, **placeholders: str) -> HomeAssistantError:
+    return HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=key,
+        translation_placeholders={"cp_id": cp_id, **placeholders},
+    )

@@ -1,0 +1,276 @@
+"""Version-neutral state of a charge point: what the entities read and the adapters fill.
+
+Nothing here knows Home Assistant or a particular OCPP version. Listeners are plain callbacks
+keyed by connector id (0 for charger-level data), so an update wakes only the entities
+that read the part that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+type Listener = Callable[[], None]
+
+ENERGY_REGISTER_KEY = "energy_active_import_register"
+
+
+@dataclass(slots=True)
+class MeterSample:
+    """One normalised meter reading, in the unit the entity exposes."""
+
+    key: str
+    measurand: str
+    value: float
+    unit: str | None
+    timestamp: datetime
+    phase: str | None = None
+    location: str | None = None
+    context: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "key": self.key,
+            "measurand": self.measurand,
+            "value": self.value,
+            "unit": self.unit,
+            "timestamp": self.timestamp.isoformat(),
+            "phase": self.phase,
+            "location": self.location,
+            "context": self.context,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MeterSample:
+        """Restore from storage."""
+        return cls(**{**data, "timestamp": datetime.fromisoformat(data["timestamp"])})
+
+
+@dataclass(slots=True)
+class Transaction:
+    """A charging session as the charger reported it."""
+
+    id: int | str
+    connector_id: int
+    id_tag: str | None
+    started_at: datetime
+    meter_start_wh: float
+    meter_last_wh: float | None = None
+    stopped_at: datetime | None = None
+    meter_stop_wh: float | None = None
+    reason: str | None = None
+
+    @property
+    def energy_kwh(self) -> float:
+        """Energy delivered so far (never negative)."""
+        last = self.meter_stop_wh if self.meter_stop_wh is not None else self.meter_last_wh
+        if last is None:
+            return 0.0
+        return round(max(0.0, last - self.meter_start_wh) / 1000, 6)
+
+    def duration_s(self, now: datetime) -> float:
+        """Seconds from start to stop (or to now while it runs)."""
+        end = self.stopped_at or now
+        return max(0.0, (end - self.started_at).total_seconds())
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "id": self.id,
+            "connector_id": self.connector_id,
+            "id_tag": self.id_tag,
+            "started_at": self.started_at.isoformat(),
+            "meter_start_wh": self.meter_start_wh,
+            "meter_last_wh": self.meter_last_wh,
+            "stopped_at": self.stopped_at.isoformat() if self.stopped_at else None,
+            "meter_stop_wh": self.meter_stop_wh,
+            "reason": self.reason,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Transaction:
+        """Restore from storage."""
+        stopped = data.get("stopped_at")
+        return cls(
+            **{
+                **data,
+                "started_at": datetime.fromisoformat(data["started_at"]),
+                "stopped_at": datetime.fromisoformat(stopped) if stopped else None,
+            }
+        )
+
+
+@dataclass(slots=True)
+class Connector:
+    """A connector (OCPP 1.6) or single-connector EVSE (OCPP 2.0.1); id 0 is the charger."""
+
+    id: int
+    status: str | None = None
+    error_code: str | None = None
+    status_info: str | None = None
+    vendor_error_code: str | None = None
+    transaction: Transaction | None = None
+    last_transaction: Transaction | None = None
+    current_limit: float | None = None
+    meter: dict[str, MeterSample] = field(default_factory=dict)
+
+    @property
+    def session(self) -> Transaction | None:
+        """The running session, else the last one (its values stay visible)."""
+        return self.transaction or self.last_transaction
+
+    def apply_samples(self, samples: list[MeterSample]) -> set[str]:
+        """Keep the newest sample per key; return keys seen for the first time."""
+        new_keys: set[str] = set()
+        for sample in samples:
+            current = self.meter.get(sample.key)
+            if current is None:
+                new_keys.add(sample.key)
+            elif current.timestamp > sample.timestamp:
+                continue  # a replayed older reading must not overwrite newer state
+            self.meter[sample.key] = sample
+            if sample.key == ENERGY_REGISTER_KEY and self.transaction is not None:
+                self._track_session_meter(self.transaction, sample)
+        return new_keys
+
+    @staticmethod
+    def _track_session_meter(transaction: Transaction, sample: MeterSample) -> None:
+        if sample.timestamp >= transaction.started_at:
+            transaction.meter_last_wh = sample.value * 1000
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "id": self.id,
+            "status": self.status,
+            "error_code": self.error_code,
+            "status_info": self.status_info,
+            "vendor_error_code": self.vendor_error_code,
+            "transaction": self.transaction.as_dict() if self.transaction else None,
+            "last_transaction": (
+                self.last_transaction.as_dict() if self.last_transaction else None
+            ),
+            "current_limit": self.current_limit,
+            "meter": {key: sample.as_dict() for key, sample in self.meter.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Connector:
+        """Restore from storage."""
+        tx = data.get("transaction")
+        last = data.get("last_transaction")
+        return cls(
+            id=data["id"],
+            status=data.get("status"),
+            error_code=data.get("error_code"),
+            status_info=data.get("status_info"),
+            vendor_error_code=data.get("vendor_error_code"),
+            transaction=Transaction.from_dict(tx) if tx else None,
+            last_transaction=Transaction.from_dict(last) if last else None,
+            current_limit=data.get("current_limit"),
+            meter={k: MeterSample.from_dict(v) for k, v in data.get("meter", {}).items()},
+        )
+
+
+@dataclass(slots=True)
+class BootInfo:
+    """What a charger says about itself when it boots."""
+
+    vendor: str
+    model: str
+    serial_number: str | None = None
+    firmware_version: str | None = None
+    iccid: str | None = None
+    imsi: str | None = None
+    meter_type: str | None = None
+    meter_serial_number: str | None = None
+
+
+@dataclass(slots=True)
+class Charger:
+    """A charge point: identity, connection state and its connectors."""
+
+    id: str
+    boot: BootInfo | None = None
+    protocol: str | None = None
+    connected: bool = False
+    accepted: bool = False
+    last_heartbeat: datetime | None = None
+    firmware_status: str | None = None
+    diagnostics_status: str | None = None
+    number_of_connectors: int = 0
+    connectors: dict[int, Connector] = field(default_factory=dict)
+    _listeners: dict[int, list[Listener]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def connector_count(self) -> int:
+        """Number of real connectors (connector 0 is the charger itself)."""
+        seen = max((cid for cid in self.connectors if cid > 0), default=0)
+        return max(self.number_of_connectors, seen)
+
+    def connector(self, connector_id: int) -> Connector:
+        """Return the connector, creating it the first time it is mentioned."""
+        if (connector := self.connectors.get(connector_id)) is None:
+            connector = self.connectors[connector_id] = Connector(connector_id)
+        return connector
+
+    def find_transaction(self, transaction_id: int | str) -> Connector | None:
+        """Return the connector running the given transaction, if any."""
+        for connector in self.connectors.values():
+            if connector.transaction is not None and connector.transaction.id == transaction_id:
+                return connector
+        return None
+
+    def subscribe(self, connector_id: int, listener: Listener) -> Callable[[], None]:
+        """Call ``listener`` when a connector's (0: the charger's own) data changes."""
+        listeners = self._listeners.setdefault(connector_id, [])
+        listeners.append(listener)
+        return lambda: listeners.remove(listener)
+
+    def notify(self, connector_id: int = 0) -> None:
+        """Wake the listeners of one part of the charger."""
+        for listener in list(self._listeners.get(connector_id, ())):
+            listener()
+
+    def notify_all(self) -> None:
+        """Wake every listener (connection state changes affect all entities)."""
+        for connector_id in list(self._listeners):
+            self.notify(connector_id)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise what must survive a restart."""
+        return {
+            "id": self.id,
+            "boot": _boot_as_dict(self.boot),
+            "protocol": self.protocol,
+            "last_heartbeat": self.last_heartbeat.isoformat() if self.last_heartbeat else None,
+            "firmware_status": self.firmware_status,
+            "diagnostics_status": self.diagnostics_status,
+            "number_of_connectors": self.number_of_connectors,
+            "connectors": [c.as_dict() for c in self.connectors.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Charger:
+        """Restore from storage."""
+        heartbeat = data.get("last_heartbeat")
+        boot = data.get("boot")
+        return cls(
+            id=data["id"],
+            boot=BootInfo(**boot) if boot else None,
+            protocol=data.get("protocol"),
+            last_heartbeat=datetime.fromisoformat(heartbeat) if heartbeat else None,
+            firmware_status=data.get("firmware_status"),
+            diagnostics_status=data.get("diagnostics_status"),
+            number_of_connectors=data.get("number_of_connectors", 0),
+            connectors={c["id"]: Connector.from_dict(c) for c in data.get("connectors", [])},
+        )
+
+
+def _boot_as_dict(boot: BootInfo | None) -> dict[str, Any] | None:
+    if boot is None:
+        return None
+    return {name: getattr(boot, name) for name in BootInfo.__slots__}

@@ -1,0 +1,15 @@
+"""OCPP adapters: one module per protocol version, all filling the same neutral model."""
+
+from __future__ import annotations
+
+from ..const import SUBPROTOCOL_OCPP16
+from .session import OcppSession
+from .v16 import ChargePoint16
+
+# Subprotocol → adapter, in the order the server prefers when a charger has no preference.
+SESSION_CLASSES: dict[str, type[OcppSession]] = {
+    SUBPROTOCOL_OCPP16: ChargePoint16,
+}
+DEFAULT_SUBPROTOCOL = SUBPROTOCOL_OCPP16
+
+__all__ = ["DEFAULT_SUBPROTOCOL", "SESSION_CLASSES", "OcppSession"]

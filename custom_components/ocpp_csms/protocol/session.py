@@ -1,0 +1,146 @@
+"""One charger's OCPP-J session on top of the ``ocpp`` library's ChargePoint.
+
+The library routes CALLs to ``@on`` handlers, validates payloads against the OCPP schemas and
+matches CALLRESULTs to our CALLs. This layer adds what a server facing real chargers needs:
+every malformed frame is answered with the right CALLERROR instead of being dropped, a charger
+that is not accepted may only boot, stray CALLRESULTs are ignored without piling up, and
+outbound calls raise the neutral :mod:`.interface` errors.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from ocpp.charge_point import ChargePoint
+from ocpp.exceptions import (
+    FormatViolationError,
+    OCPPError,
+    SecurityError,
+    UnknownCallErrorCodeError,
+)
+from ocpp.messages import Call, CallError, MessageType, unpack
+
+from .interface import (
+    ChargePointHandler,
+    ChargerCallError,
+    ChargerTimeoutError,
+    CommandRejectedError,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+# OCPP-J: when the message id of a frame cannot be read, answer with this id.
+UNKNOWN_MESSAGE_ID = "-1"
+
+
+class OcppSession(ChargePoint):
+    """Base of the per-version adapters; ``handler`` is the central system's side."""
+
+    boot_action = "BootNotification"
+
+    def __init__(
+        self,
+        cp_id: str,
+        connection: Any,
+        handler: ChargePointHandler,
+        *,
+        response_timeout: float,
+    ) -> None:
+        """Bind a connection to the handler that applies its messages."""
+        super().__init__(cp_id, connection, response_timeout=response_timeout, logger=_LOGGER)
+        self.handler = handler
+
+    async def route_message(self, raw_msg: str | bytes) -> None:
+        """Route one frame; answer anything unroutable with a CALLERROR."""
+        try:
+            msg = unpack(raw_msg)
+        except OCPPError as error:
+            await self._answer_unparseable(raw_msg, error)
+            return
+
+        if msg.message_type_id == MessageType.Call:
+            await self._route_call(msg)
+        elif self._call_lock.locked():
+            # Only a call in flight waits for answers; anything else is a stray to ignore.
+            self._response_queue.put_nowait(msg)
+        else:
+            _LOGGER.debug("%s: ignoring answer to no pending call: %s", self.id, raw_msg)
+
+    async def _route_call(self, msg: Call) -> None:
+        if not isinstance(msg.unique_id, str) or not isinstance(msg.action, str):
+            await self._send_error(
+                _message_id(msg.unique_id),
+                FormatViolationError(description="Message id and action must be strings"),
+            )
+            return
+        if not isinstance(msg.payload, dict):
+            await self._send_error(
+                msg.unique_id, FormatViolationError(description="Payload must be an object")
+            )
+            return
+        if msg.action != self.boot_action and not self.handler.accepted:
+            await self._send_error(
+                msg.unique_id,
+                SecurityError(description="Charge point is not accepted; send a BootNotification"),
+            )
+            return
+        try:
+            await self._handle_call(msg)
+        except OCPPError as error:
+            _LOGGER.debug("%s: %s rejected: %s", self.id, msg.action, error)
+            await self._send_error(msg.unique_id, error)
+
+    async def _answer_unparseable(self, raw_msg: str | bytes, error: OCPPError) -> None:
+        _LOGGER.debug("%s: unparseable frame (%s): %.200r", self.id, error, raw_msg)
+        message_id = UNKNOWN_MESSAGE_ID
+        try:
+            frame = json.loads(raw_msg)
+        except (ValueError, UnicodeDecodeError):
+            frame = None
+        if isinstance(frame, list) and frame:
+            if frame[0] in (MessageType.CallResult, MessageType.CallError):
+                return  # a broken answer is never answered (OCPP-J)
+            if len(frame) > 1:
+                message_id = _message_id(frame[1])
+            if frame[0] != MessageType.Call:
+                error = self.message_type_error(frame[0])
+        await self._send_error(message_id, error)
+
+    def message_type_error(self, message_type: Any) -> OCPPError:
+        """Error for an unknown MessageTypeId; OCPP versions name it differently."""
+        return FormatViolationError(description=f"MessageTypeId {message_type!r} is not valid")
+
+    async def _send_error(self, message_id: str, error: OCPPError) -> None:
+        # The library puts the whole offending message into the details; send the cause only.
+        details = {"cause": error.details["cause"]} if "cause" in (error.details or {}) else {}
+        await self._send(
+            CallError(message_id, error.code, error.description[:255], details).to_json()
+        )
+
+    async def send_call(self, payload: Any) -> Any:
+        """Send a CALL and return its result, raising neutral errors for failures."""
+        try:
+            return await self.call(payload, suppress=False)
+        except TimeoutError as err:
+            raise ChargerTimeoutError(str(err)) from err
+        except OCPPError as err:
+            raise ChargerCallError(err.code, str(err.description)) from err
+        except UnknownCallErrorCodeError as err:
+            raise ChargerCallError("UnknownErrorCode", str(err)) from err
+
+    @staticmethod
+    def expect(status: str, *accepted: str) -> str:
+        """Return ``status`` when it is one of ``accepted``, else raise."""
+        if status not in (accepted or ("Accepted",)):
+            raise CommandRejectedError(str(status))
+        return str(status)
+
+    async def close(self) -> None:
+        """Close the WebSocket connection."""
+        await self._connection.close()
+
+
+def _message_id(value: Any) -> str:
+    return value if isinstance(value, str) and value else UNKNOWN_MESSAGE_ID

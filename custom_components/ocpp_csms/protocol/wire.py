@@ -1,0 +1,38 @@
+"""Wire conventions shared by the OCPP versions: timestamps and enum spelling."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+import re
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+def format_timestamp(value: datetime) -> str:
+    """UTC with milliseconds and ``Z``, the form every charger accepts."""
+    return (
+        value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    )
+
+
+def parse_timestamp(value: str | None) -> datetime:
+    """Parse a charger's timestamp; naive means UTC, unreadable means now."""
+    if not value:
+        return utc_now()
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return utc_now()
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def to_snake(value: str) -> str:
+    """OCPP enum spelling to snake case: ``SuspendedEVSE`` → ``suspended_evse``."""
+    return _CAMEL_BOUNDARY.sub("_", value).lower()

@@ -1,0 +1,123 @@
+"""The WebSocket listener: TLS, OCPP subprotocol negotiation and charge point ids from paths."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from http import HTTPStatus
+import logging
+import re
+import ssl
+from urllib.parse import unquote, urlsplit
+
+from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.exceptions import NegotiationError
+from websockets.http11 import Request, Response
+from websockets.typing import Subprotocol
+
+from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
+
+_LOGGER = logging.getLogger(__name__)
+
+# Ids end up in entity ids, unique ids and Basic-auth user names: keep them short and plain.
+CHARGE_POINT_ID = re.compile(r"[A-Za-z0-9._~*+@|-]{1,48}")
+
+type ConnectionHandler = Callable[[str, ServerConnection], Awaitable[None]]
+
+
+def charge_point_id_from_path(path: str) -> str | None:
+    """Return the charge point id (last path segment) or None when it is not acceptable."""
+    segment = unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
+    return segment if CHARGE_POINT_ID.fullmatch(segment) else None
+
+
+def create_ssl_context(certfile: str, keyfile: str | None) -> ssl.SSLContext:
+    """Server TLS context from PEM files (blocking: run it in the executor)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(certfile, keyfile or None)
+    return context
+
+
+class OcppServer:
+    """Accepts charger connections on one host/port and hands each to ``on_connection``."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        subprotocols: Sequence[str],
+        default_subprotocol: str,
+        on_connection: ConnectionHandler,
+    ) -> None:
+        """Describe the listener; nothing is bound until :meth:`async_start`."""
+        self.host = host
+        self.port = port
+        self._subprotocols = [Subprotocol(name) for name in subprotocols]
+        self._default_subprotocol = default_subprotocol
+        self._on_connection = on_connection
+        self._server: Server | None = None
+
+    async def async_start(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        """Bind and listen (TLS when given a context); OSError when the port is taken."""
+        self._server = await serve(
+            self._handle,
+            self.host or None,
+            self.port,
+            subprotocols=self._subprotocols,
+            select_subprotocol=self._select_subprotocol,
+            process_request=self._check_path,
+            ping_interval=PING_INTERVAL,
+            ping_timeout=PING_TIMEOUT,
+            max_size=MAX_FRAME_BYTES,
+            compression=None,
+            ssl=ssl_context,
+            logger=_LOGGER,
+        )
+        _LOGGER.info(
+            "OCPP central system listening on %s://%s:%s",
+            "wss" if ssl_context else "ws",
+            self.host,
+            self.port,
+        )
+
+    async def async_stop(self) -> None:
+        """Close every connection and free the port."""
+        if self._server is None:
+            return
+        self._server.close()
+        await self._server.wait_closed()
+        self._server = None
+
+    def _select_subprotocol(
+        self, connection: ServerConnection, offered: Sequence[Subprotocol]
+    ) -> Subprotocol | None:
+        # The charger's preference order wins; a charger offering nothing speaks 1.6.
+        if not offered:
+            return None
+        for name in offered:
+            if name in self._subprotocols:
+                return name
+        _LOGGER.warning(
+            "Refused %s: no supported OCPP version in %s", connection.remote_address, offered
+        )
+        raise NegotiationError(f"unsupported subprotocols {', '.join(offered)}")
+
+    def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
+        if charge_point_id_from_path(request.path) is None:
+            _LOGGER.warning(
+                "Refused %s: no valid charge point id in path %.100r",
+                connection.remote_address,
+                request.path,
+            )
+            return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point path\n")
+        return None
+
+    async def _handle(self, connection: ServerConnection) -> None:
+        cp_id = charge_point_id_from_path(connection.request.path)  # type: ignore[union-attr]
+        assert cp_id is not None  # checked during the handshake  # noqa: S101
+        await self._on_connection(cp_id, connection)
+
+    def subprotocol_of(self, connection: ServerConnection) -> str:
+        """The negotiated OCPP version of a connection."""
+        return connection.subprotocol or self._default_subprotocol

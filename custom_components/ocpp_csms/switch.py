@@ -1,0 +1,106 @@
+"""Switches: start/stop charging on a connector, and the charger's availability."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .const import DOMAIN, REMOTE_ID_TAG
+from .entity import OcppEntity, OcppEntityDescription, table_builder
+from .manager import OcppConfigEntry
+from .model import Connector
+from .protocol.interface import ChargePointCommands
+
+PARALLEL_UPDATES = 1
+
+type SwitchCommand = Callable[[ChargePointCommands, Connector], Awaitable[str]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class OcppSwitchDescription(OcppEntityDescription, SwitchEntityDescription):
+    """A switch whose state is read from the model and whose actions are OCPP commands."""
+
+    turn_on_fn: SwitchCommand
+    turn_off_fn: SwitchCommand
+
+
+async def _stop_session(commands: ChargePointCommands, connector: Connector) -> str:
+    if connector.transaction is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_session",
+            translation_placeholders={"connector_id": str(connector.id)},
+        )
+    return await commands.remote_stop(connector.transaction.id)
+
+
+def _operative(_charger: Any, connector: Connector) -> bool | None:
+    return None if connector.status is None else connector.status != "unavailable"
+
+
+CHARGER_SWITCHES: tuple[OcppSwitchDescription, ...] = (
+    OcppSwitchDescription(
+        key="available",
+        translation_key="available",
+        value_fn=_operative,
+        turn_on_fn=lambda commands, connector: commands.change_availability(
+            connector.id, operative=True
+        ),
+        turn_off_fn=lambda commands, connector: commands.change_availability(
+            connector.id, operative=False
+        ),
+    ),
+)
+
+CONNECTOR_SWITCHES: tuple[OcppSwitchDescription, ...] = (
+    OcppSwitchDescription(
+        key="charging",
+        translation_key="charging",
+        value_fn=lambda _charger, connector: connector.transaction is not None,
+        turn_on_fn=lambda commands, connector: commands.remote_start(connector.id, REMOTE_ID_TAG),
+        turn_off_fn=_stop_session,
+    ),
+)
+
+
+class OcppSwitch(OcppEntity, SwitchEntity):
+    """A switch of a charger or connector."""
+
+    entity_description: OcppSwitchDescription
+
+    @property
+    def is_on(self) -> bool | None:
+        """The model value."""
+        value: bool | None = self.model_value
+        return value
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Send the turn-on command."""
+        await self._run(self.entity_description.turn_on_fn)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Send the turn-off command."""
+        await self._run(self.entity_description.turn_off_fn)
+
+    async def _run(self, command: SwitchCommand) -> None:
+        connector = self.connector
+        await self.central.async_command(
+            self.charger.id, lambda session: command(session, connector)
+        )
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OcppConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up switches for every charger and connector."""
+    entry.runtime_data.register_platform(
+        table_builder(OcppSwitch, CHARGER_SWITCHES, CONNECTOR_SWITCHES), async_add_entities
+    )
