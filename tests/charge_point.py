@@ -116,7 +116,9 @@ class ClientChargePoint(ChargePoint):
             )
         )
 
-    async def start_transaction(self, connector_id: int, id_tag: str, meter_start: int) -> tuple[int, str]:
+    async def start_transaction(
+        self, connector_id: int, id_tag: str, meter_start: int
+    ) -> tuple[int, str]:
         result = await self.call(
             call.StartTransaction(
                 connector_id=connector_id, id_tag=id_tag, meter_start=meter_start, timestamp=NOW
@@ -147,7 +149,7 @@ async def connect(
     """Connect a client charge point and serve the central system's calls until closed."""
     connection = await websockets.connect(
         f"ws://127.0.0.1:{port}{path}/{cp_id}",
-        subprotocols=[websockets.Subprotocol(s) for s in subprotocols],
+        subprotocols=[websockets.Subprotocol(s) for s in subprotocols] or None,
     )
     charge_point = ClientChargePoint(cp_id, connection)
     task = asyncio.create_task(charge_point.start())

@@ -108,7 +108,7 @@ CHARGER_SENSORS: tuple[OcppSensorDescription, ...] = (
     ),
     OcppSensorDescription(
         key="error_code",
-        translation_key="error_code",
+        translation_key="charger_error_code",
         device_class=SensorDeviceClass.ENUM,
         options=ERROR_CODES,
         entity_category=EntityCategory.DIAGNOSTIC,

@@ -10,7 +10,8 @@ import ssl
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import NegotiationError
+from websockets.exceptions import InvalidHeader
+from websockets.headers import parse_subprotocol
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
@@ -28,6 +29,16 @@ def charge_point_id_from_path(path: str) -> str | None:
     """Return the charge point id (last path segment) or None when it is not acceptable."""
     segment = unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
     return segment if CHARGE_POINT_ID.fullmatch(segment) else None
+
+
+def _offered_subprotocols(request: Request) -> list[str]:
+    offered: list[str] = []
+    for value in request.headers.get_all("Sec-WebSocket-Protocol"):
+        try:
+            offered.extend(parse_subprotocol(value))
+        except InvalidHeader:
+            continue  # an empty or broken header offers nothing: treated as 1.6
+    return offered
 
 
 def create_ssl_context(certfile: str, keyfile: str | None) -> ssl.SSLContext:
@@ -66,13 +77,12 @@ class OcppServer:
             self.port,
             subprotocols=self._subprotocols,
             select_subprotocol=self._select_subprotocol,
-            process_request=self._check_path,
+            process_request=self._check_request,
             ping_interval=PING_INTERVAL,
             ping_timeout=PING_TIMEOUT,
             max_size=MAX_FRAME_BYTES,
             compression=None,
             ssl=ssl_context,
-            logger=_LOGGER,
         )
         _LOGGER.info(
             "OCPP central system listening on %s://%s:%s",
@@ -93,17 +103,10 @@ class OcppServer:
         self, connection: ServerConnection, offered: Sequence[Subprotocol]
     ) -> Subprotocol | None:
         # The charger's preference order wins; a charger offering nothing speaks 1.6.
-        if not offered:
-            return None
-        for name in offered:
-            if name in self._subprotocols:
-                return name
-        _LOGGER.warning(
-            "Refused %s: no supported OCPP version in %s", connection.remote_address, offered
-        )
-        raise NegotiationError(f"unsupported subprotocols {', '.join(offered)}")
+        return next((name for name in offered if name in self._subprotocols), None)
 
-    def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
+    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+        """Refuse bad paths and unsupported versions before the handshake, with one warning."""
         if charge_point_id_from_path(request.path) is None:
             _LOGGER.warning(
                 "Refused %s: no valid charge point id in path %.100r",
@@ -111,6 +114,15 @@ class OcppServer:
                 request.path,
             )
             return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point path\n")
+        offered = _offered_subprotocols(request)
+        if offered and not any(name in self._subprotocols for name in offered):
+            _LOGGER.warning(
+                "Refused %s: it speaks %s; supported: %s",
+                connection.remote_address,
+                ", ".join(offered),
+                ", ".join(self._subprotocols),
+            )
+            return connection.respond(HTTPStatus.BAD_REQUEST, "Unsupported OCPP version\n")
         return None
 
     async def _handle(self, connection: ServerConnection) -> None:

@@ -1,0 +1,130 @@
+"""Unknown chargers wait for the user; accepted ones are remembered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, DOMAIN
+from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_INTEGRATION_DISCOVERY
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from ocpp.exceptions import SecurityError
+from ocpp.v16 import call
+
+from .charge_point import connect
+
+
+def discovery_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
+    return [
+        flow
+        for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+        if flow["context"]["source"] == SOURCE_INTEGRATION_DISCOVERY
+    ]
+
+
+@pytest.mark.parametrize("chargers", [[]])
+async def test_unknown_charger_is_pending_until_accepted(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Pending + discovery; accepting with an empty form adds it and triggers a new boot."""
+    async with connect(port, "NEW-1") as cp:
+        assert await cp.boot(vendor="Zap", model="Z1") == "Pending"
+        await hass.async_block_till_done()
+
+        (flow,) = discovery_flows(hass)
+        assert flow["context"]["unique_id"] == "NEW-1"
+        assert flow["step_id"] == "confirm"
+        assert dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "NEW-1")}) is None
+
+        # A Pending charger may only boot.
+        with pytest.raises(SecurityError):
+            await cp.call(call.Heartbeat(), suppress=False)
+
+        # A second boot while the flow is open does not start a second flow.
+        assert await cp.boot() == "Pending"
+        await hass.async_block_till_done()
+        assert len(discovery_flows(hass)) == 1
+
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "charger_added"
+        (subentry,) = central.subentries.values()
+        assert (subentry.unique_id, subentry.data[CONF_CP_ID]) == ("NEW-1", "NEW-1")
+
+        await cp.wait_for_call("TriggerMessage")
+        assert cp.calls("TriggerMessage") == [{"requested_message": "BootNotification"}]
+        assert await cp.boot(vendor="Zap", model="Z1") == "Accepted"
+        await hass.async_block_till_done()
+
+        device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "NEW-1")})
+        assert device is not None
+        assert device.manufacturer == "Zap"
+        await cp.call(call.Heartbeat())
+    assert not discovery_flows(hass)
+
+
+@pytest.mark.parametrize(("chargers", "options"), [([], {CONF_AUTO_ACCEPT: True})])
+async def test_auto_accept(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """With auto-accept a new charger is Accepted at once and gets its subentry."""
+    async with connect(port, "AUTO-1") as cp:
+        assert await cp.boot() == "Accepted"
+        await cp.status(1, "Available")
+        await hass.async_block_till_done()
+    assert [s.unique_id for s in central.subentries.values()] == ["AUTO-1"]
+    assert not discovery_flows(hass)
+    assert hass.states.get("sensor.auto_1_status") is not None
+
+
+@pytest.mark.parametrize("chargers", [[]])
+async def test_ignored_charger_is_rejected(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Ignoring the discovery refuses the charger from then on."""
+    async with connect(port, "NOPE") as cp:
+        assert await cp.boot() == "Pending"
+        await hass.async_block_till_done()
+        (flow,) = discovery_flows(hass)
+        result = await hass.config_entries.flow.async_init(
+            DOMAIN,
+            context={"source": SOURCE_IGNORE},
+            data={"unique_id": "NOPE", "title": "NOPE"},
+        )
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        assert await cp.boot() == "Rejected"
+        await hass.async_block_till_done()
+    assert not discovery_flows(hass)
+    assert not central.subentries
+    assert flow["context"]["unique_id"] == "NOPE"
+
+
+async def test_known_charger_reconnects_without_boot(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """An accepted charger that reconnects without booting is served straight away."""
+    async with connect(port, "CP1") as cp:
+        await cp.call(call.Heartbeat())
+        await cp.status(1, "Available")
+        await hass.async_block_till_done()
+    assert hass.states.get("sensor.cp1_status").state == "available"
+
+
+async def test_charger_added_by_hand_is_accepted_when_it_boots(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger added in the UI before it connects is Accepted at its first boot."""
+    result = await hass.config_entries.subentries.async_init(
+        (central.entry_id, "charger"), context={"source": "user"}
+    )
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], {CONF_CP_ID: "HAND-1"}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    async with connect(port, "HAND-1") as cp:
+        assert await cp.boot() == "Accepted"
+    assert not discovery_flows(hass)

@@ -1,0 +1,88 @@
+"""Bad frames get the right CALLERROR and the connection keeps working."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import websockets
+
+from homeassistant.core import HomeAssistant
+
+from .charge_point import connect
+
+
+async def exchange(ws: websockets.ClientConnection, frame: str) -> list[Any]:
+    await ws.send(frame)
+    return list(json.loads(await ws.recv()))
+
+
+@pytest.mark.parametrize(
+    ("frame", "expected"),
+    [
+        ("this is not json", ["-1", "FormatViolation"]),
+        ('{"an": "object"}', ["-1", "ProtocolError"]),
+        ("[]", ["-1", "ProtocolError"]),
+        ('[2, "m1", "Heartbeat"]', ["m1", "ProtocolError"]),
+        ('[7, "m2", "Heartbeat", {}]', ["m2", "FormatViolation"]),
+        ('[2, 42, "Heartbeat", {}]', ["-1", "FormatViolation"]),
+        ('[2, "m3", "Heartbeat", "payload"]', ["m3", "FormatViolation"]),
+        ('[2, "m4", "MakeCoffee", {}]', ["m4", "NotSupported"]),
+        ('[2, "m5", "GetDiagnostics", {}]', ["m5", "NotImplemented"]),
+        ('[2, "m6", "Authorize", {}]', ["m6", "ProtocolError"]),
+        ('[2, "m7", "Authorize", {"idTag": 5}]', ["m7", "TypeConstraintViolation"]),
+        ('[2, "m8", "Authorize", {"idTag": "x", "extra": 1}]', ["m8", "FormatViolation"]),
+        (
+            '[2, "m9", "Authorize", {"idTag": "' + "x" * 21 + '"}]',
+            ["m9", "TypeConstraintViolation"],
+        ),
+        (
+            '[2, "m10", "StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Dancing"}]',
+            ["m10", "FormatViolation"],
+        ),
+    ],
+)
+async def test_bad_frames_get_callerror(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, frame: str, expected: list[str]
+) -> None:
+    """Each malformed frame is answered and the charger can go on."""
+    async with websockets.connect(f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"]) as ws:
+        answer = await exchange(ws, frame)
+        assert answer[0] == 4
+        assert answer[1:3] == expected
+        assert isinstance(answer[3], str)
+        assert isinstance(answer[4], dict)
+        heartbeat = await exchange(ws, '[2, "hb", "Heartbeat", {}]')
+        assert heartbeat[:2] == [3, "hb"]
+        assert heartbeat[2]["currentTime"].endswith("Z")
+
+
+async def test_stray_answers_are_ignored(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """CALLRESULT/CALLERROR for unknown ids and broken answers get no reply."""
+    async with websockets.connect(f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"]) as ws:
+        await ws.send('[3, "nobody-asked", {}]')
+        await ws.send('[4, "nobody-asked", "InternalError", "x", {}]')
+        await ws.send('[3, "broken"]')
+        heartbeat = await exchange(ws, '[2, "hb", "Heartbeat", {}]')
+        assert heartbeat[:2] == [3, "hb"]
+
+
+async def test_bad_charger_does_not_disturb_another(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Garbage from one connection leaves another charger's session alone."""
+    async with (
+        connect(port, "CP1") as good,
+        websockets.connect(f"ws://127.0.0.1:{port}/CP2", subprotocols=["ocpp1.6"]) as bad,
+    ):
+        assert await good.boot() == "Accepted"
+        for _ in range(20):
+            await bad.send("\x00garbage{")
+        await bad.send(json.dumps([2, "big", "Heartbeat", {"x": "y" * 100_000}]))
+        await good.status(1, "Available")
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.cp1_status").state == "available"
