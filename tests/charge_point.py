@@ -34,8 +34,8 @@ class ClientChargePoint(ChargePoint):
     def calls(self, action: str) -> list[dict[str, Any]]:
         return [payload for name, payload in self.received if name == action]
 
-    async def wait_for_call(self, action: str, timeout: float = 5) -> dict[str, Any]:
-        async with asyncio.timeout(timeout):
+    async def wait_for_call(self, action: str) -> dict[str, Any]:
+        async with asyncio.timeout(5):
             while not self.calls(action):
                 self.got_call.clear()
                 await self.got_call.wait()

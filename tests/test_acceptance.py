@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, DOMAIN
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from ocpp.exceptions import SecurityError
 from ocpp.v16 import call
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, DOMAIN
 
 from .charge_point import connect
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
-
-from homeassistant.core import HomeAssistant
 
 from .charge_point import connect
 
@@ -39,7 +38,8 @@ async def exchange(ws: websockets.ClientConnection, frame: str) -> list[Any]:
             ["m9", "TypeConstraintViolation"],
         ),
         (
-            '[2, "m10", "StatusNotification", {"connectorId": 1, "errorCode": "NoError", "status": "Dancing"}]',
+            '[2, "m10", "StatusNotification", '
+            '{"connectorId": 1, "errorCode": "NoError", "status": "Dancing"}]',
             ["m10", "FormatViolation"],
         ),
     ],

@@ -5,15 +5,15 @@ from __future__ import annotations
 import asyncio
 import socket
 
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from custom_components.ocpp_csms.server import charge_point_id_from_path
-from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant
-from ocpp.v16 import call
 
 from .charge_point import connect
 
@@ -133,8 +133,9 @@ async def test_unload_closes_connections_and_frees_port(
 
 async def test_port_in_use_retries_setup(hass: HomeAssistant, port: int) -> None:
     """A port taken by something else leaves the entry in setup retry with a clear reason."""
-    from custom_components.ocpp_csms.const import DOMAIN
     from homeassistant.const import CONF_HOST, CONF_PORT
+
+    from custom_components.ocpp_csms.const import DOMAIN
 
     with socket.socket() as blocker:
         blocker.bind(("127.0.0.1", port))

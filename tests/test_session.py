@@ -8,6 +8,7 @@ from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
 from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from ocpp.v16 import call
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ocpp_csms.const import (
@@ -16,7 +17,6 @@ from custom_components.ocpp_csms.const import (
     EVENT_TRANSACTION_STARTED,
     EVENT_TRANSACTION_STOPPED,
 )
-from ocpp.v16 import call
 
 from .charge_point import NOW, connect
 
