@@ -329,11 +329,18 @@ class CentralSystem:
             if charger.connected and not charger.accepted:
                 # Accepted by the user while Pending: ask for a BootNotification now.
                 self._background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
+            # Deferred: the flow that accepted the charger may still be finishing its step.
+            self.hass.loop.call_soon(self._dismiss_discovery, cp_id)
         for cp_id in self._chargers.keys() - current.keys():
             self._chargers.pop(cp_id)
             if (session := self._sessions.get(cp_id)) is not None:
                 self._background(session.close(), f"disconnect removed charger {cp_id}")
         self.save()
+
+    def _dismiss_discovery(self, cp_id: str) -> None:
+        flows = self.hass.config_entries.flow
+        for flow in flows.async_progress_by_handler(DOMAIN, match_context={"unique_id": cp_id}):
+            flows.async_abort(flow["flow_id"])
 
     # Background work
 

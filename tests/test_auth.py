@@ -1,0 +1,62 @@
+"""Id tags are checked against the user's policy."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.ocpp_csms.auth import AuthPolicy
+from custom_components.ocpp_csms.const import (
+    AUTH_LISTED_ONLY,
+    CONF_ALLOWED_TAGS,
+    CONF_AUTH_POLICY,
+    CONF_BLOCKED_TAGS,
+    EVENT_AUTHORIZE,
+)
+from custom_components.ocpp_csms.protocol.interface import AuthStatus
+
+from .charge_point import connect
+
+
+def test_accept_all_by_default() -> None:
+    """Without options every tag may charge."""
+    assert AuthPolicy.from_options({}).check("anything") is AuthStatus.ACCEPTED
+
+
+def test_listed_only_and_blocked() -> None:
+    """Listed-only refuses unknown tags; blocked always wins; case does not matter."""
+    policy = AuthPolicy.from_options(
+        {
+            CONF_AUTH_POLICY: AUTH_LISTED_ONLY,
+            CONF_ALLOWED_TAGS: ["AbCd", "blocked-too"],
+            CONF_BLOCKED_TAGS: ["BLOCKED-TOO"],
+        }
+    )
+    assert policy.check("abcd") is AuthStatus.ACCEPTED
+    assert policy.check("other") is AuthStatus.INVALID
+    assert policy.check("blocked-too") is AuthStatus.BLOCKED
+    assert policy.check("HomeAssistant") is AuthStatus.ACCEPTED  # remote starts always work
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{CONF_AUTH_POLICY: AUTH_LISTED_ONLY, CONF_ALLOWED_TAGS: ["GOOD"], CONF_BLOCKED_TAGS: ["BAD"]}],
+)
+async def test_charger_gets_verdicts(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Authorize and StartTransaction answers follow the policy; events report it."""
+    events = async_capture_events(hass, EVENT_AUTHORIZE)
+    async with connect(port, "CP1") as cp:
+        assert await cp.boot() == "Accepted"
+        verdicts = [
+            (await cp.call(call.Authorize(id_tag=tag))).id_tag_info["status"]
+            for tag in ("GOOD", "BAD", "STRANGER")
+        ]
+        assert verdicts == ["Accepted", "Blocked", "Invalid"]
+        _, status = await cp.start_transaction(1, "STRANGER", 0)
+        assert status == "Invalid"
+    await hass.async_block_till_done()
+    assert [e.data["status"] for e in events] == ["Accepted", "Blocked", "Invalid"]

@@ -1,0 +1,161 @@
+"""Switches, buttons and the current limit send the right OCPP messages."""
+
+from __future__ import annotations
+
+from homeassistant.components.button import DOMAIN as BUTTON, SERVICE_PRESS
+from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER, SERVICE_SET_VALUE
+from homeassistant.components.switch import DOMAIN as SWITCH
+from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from .charge_point import ClientChargePoint, connect
+
+
+async def act(
+    hass: HomeAssistant, domain: str, service: str, entity_id: str, **data: object
+) -> None:
+    await hass.services.async_call(
+        domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
+    )
+
+
+async def booted(hass: HomeAssistant, cp: ClientChargePoint) -> None:
+    assert await cp.boot() == "Accepted"
+    await cp.status(0, "Available")
+    await cp.status(1, "Available")
+    await hass.async_block_till_done()
+
+
+async def test_charging_switch_starts_and_stops(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """On sends RemoteStartTransaction; off sends RemoteStopTransaction for the session."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        await act(hass, SWITCH, SERVICE_TURN_ON, "switch.cp1_charging")
+        assert cp.calls("RemoteStartTransaction") == [
+            {"connector_id": 1, "id_tag": "HomeAssistant"}
+        ]
+
+        with pytest.raises(ServiceValidationError) as err:
+            await act(hass, SWITCH, SERVICE_TURN_OFF, "switch.cp1_charging")
+        assert err.value.translation_key == "no_session"
+
+        transaction_id, status = await cp.start_transaction(1, "HomeAssistant", 100)
+        assert status == "Accepted"
+        await hass.async_block_till_done()
+        assert hass.states.get("switch.cp1_charging").state == "on"
+        await act(hass, SWITCH, SERVICE_TURN_OFF, "switch.cp1_charging")
+        assert cp.calls("RemoteStopTransaction") == [{"transaction_id": transaction_id}]
+
+
+async def test_available_switch(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """The availability switch sends ChangeAvailability for the whole charger."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        assert hass.states.get("switch.cp1_available").state == "on"
+        await act(hass, SWITCH, SERVICE_TURN_OFF, "switch.cp1_available")
+        await act(hass, SWITCH, SERVICE_TURN_ON, "switch.cp1_available")
+        assert cp.calls("ChangeAvailability") == [
+            {"connector_id": 0, "type": "Inoperative"},
+            {"connector_id": 0, "type": "Operative"},
+        ]
+        await cp.status(0, "Unavailable")
+        await hass.async_block_till_done()
+        assert hass.states.get("switch.cp1_available").state == "off"
+
+
+async def test_buttons(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """Restart sends a soft Reset; unlock sends UnlockConnector."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
+        await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_unlock")
+        assert cp.calls("Reset") == [{"type": "Soft"}]
+        assert cp.calls("UnlockConnector") == [{"connector_id": 1}]
+
+
+async def test_max_current(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """The slider sends the connector's TxDefaultProfile and keeps the accepted value."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        number = "number.cp1_maximum_current"
+        assert hass.states.get(number).attributes["max"] == 32
+        await act(hass, NUMBER, SERVICE_SET_VALUE, number, **{ATTR_VALUE: 13})
+        (request,) = cp.calls("SetChargingProfile")
+        assert request == {
+            "connector_id": 1,
+            "cs_charging_profiles": {
+                "charging_profile_id": 1001,
+                "stack_level": 0,
+                "charging_profile_purpose": "TxDefaultProfile",
+                "charging_profile_kind": "Relative",
+                "charging_schedule": {
+                    "charging_rate_unit": "A",
+                    "charging_schedule_period": [{"start_period": 0, "limit": 13.0}],
+                },
+            },
+        }
+        await hass.async_block_till_done()
+        assert hass.states.get(number).state == "13.0"
+
+        cp.replies["SetChargingProfile"] = "Rejected"
+        with pytest.raises(HomeAssistantError) as err:
+            await act(hass, NUMBER, SERVICE_SET_VALUE, number, **{ATTR_VALUE: 20})
+        assert err.value.translation_key == "command_rejected"
+        assert err.value.translation_placeholders == {"cp_id": "CP1", "status": "Rejected"}
+        assert hass.states.get(number).state == "13.0"
+
+
+async def test_rejected_and_failing_commands(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Rejected answers and CALLERRORs become translated errors naming the charger."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        cp.replies["Reset"] = "Rejected"
+        with pytest.raises(HomeAssistantError) as err:
+            await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
+        assert err.value.translation_key == "command_rejected"
+
+        cp.route_map.pop("UnlockConnector")  # this charger does not implement it
+        with pytest.raises(HomeAssistantError) as err:
+            await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_unlock")
+        assert err.value.translation_key == "charger_call_error"
+        assert err.value.translation_placeholders["code"] == "NotImplemented"
+
+
+async def test_offline_charger(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """Commands to a charger that is not connected fail with a clear error."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+    await hass.async_block_till_done()
+    assert hass.states.get("button.cp1_restart").state == "unavailable"
+    with pytest.raises(HomeAssistantError) as err:
+        await central.runtime_data.async_command("CP1", lambda session: session.reset(hard=True))
+    assert err.value.translation_key == "charger_offline"
+    assert err.value.translation_placeholders == {"cp_id": "CP1"}
+
+
+async def test_timeout(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A charger that never answers yields a timeout error, and stays usable."""
+    monkeypatch.setattr("custom_components.ocpp_csms.manager.CALL_TIMEOUT", 0.2)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        real_route = cp.route_message
+
+        async def swallow_reset(raw: str) -> None:
+            if '"Reset"' not in raw:
+                await real_route(raw)
+
+        monkeypatch.setattr(cp, "route_message", swallow_reset)
+        with pytest.raises(HomeAssistantError) as err:
+            await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
+        assert err.value.translation_key == "charger_timeout"
+        await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_unlock")
+        assert cp.calls("UnlockConnector")

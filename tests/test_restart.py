@@ -1,0 +1,64 @@
+"""Accepted chargers, open sessions and transaction ids survive a reload."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STOPPED
+
+from .charge_point import connect
+
+
+async def test_session_survives_reload(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A session started before a reload is stopped after it with the right energy."""
+    stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
+    async with connect(port, "CP1") as cp:
+        assert await cp.boot() == "Accepted"
+        first_id, _ = await cp.start_transaction(1, "CARD", 1000)
+        await cp.meter(
+            1,
+            [{"value": "1500", "unit": "Wh"}],
+            transaction_id=first_id,
+            timestamp="2025-01-01T12:10:00Z",
+        )
+        await hass.async_block_till_done()
+
+    assert await hass.config_entries.async_reload(central.entry_id)
+    await hass.async_block_till_done()
+
+    async with connect(port, "CP1") as cp:
+        await cp.call(call.Heartbeat())
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.cp1_session_energy").state == "0.5"
+        assert hass.states.get("sensor.cp1_energy_active_import_register").state == "1.5"
+        assert hass.states.get("sensor.cp1_transaction_id").state == str(first_id)
+        await cp.call(
+            call.StopTransaction(
+                meter_stop=3000, timestamp="2025-01-01T13:00:00Z", transaction_id=first_id
+            )
+        )
+        second_id, _ = await cp.start_transaction(1, "CARD", 3000)
+        await hass.async_block_till_done()
+    assert [e.data["energy_kwh"] for e in stopped] == [2.0]
+    assert second_id == first_id + 1
+    assert hass.states.get("sensor.cp1_session_energy").state == "0.0"
+
+
+async def test_unknown_transaction_is_answered(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """StopTransaction and MeterValues for ids never seen are answered, not crashed on."""
+    async with connect(port, "CP1") as cp:
+        assert await cp.boot() == "Accepted"
+        result = await cp.call(
+            call.StopTransaction(
+                meter_stop=1, timestamp="2025-01-01T13:00:00Z", transaction_id=999, id_tag="CARD"
+            )
+        )
+        assert result.id_tag_info == {"status": "Accepted"}
+        await cp.meter(1, [{"value": "5"}], transaction_id=999)
+        await cp.call(call.Heartbeat())
