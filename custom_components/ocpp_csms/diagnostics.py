@@ -1,0 +1,53 @@
+"""Diagnostics for a central system and for one charger, with id tags redacted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.device_registry import DeviceEntry
+
+from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, DOMAIN
+from .manager import OcppConfigEntry
+from .model import Charger
+
+TO_REDACT = {CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, "id_tag", "iccid", "imsi", "password"}
+
+
+def _charger_diagnostics(entry: OcppConfigEntry, charger: Charger) -> dict[str, Any]:
+    session = entry.runtime_data.session(charger.id)
+    return async_redact_data(
+        {
+            **charger.as_dict(),
+            "connected": charger.connected,
+            "accepted": charger.accepted,
+            "remote_address": str(session._connection.remote_address) if session else None,  # noqa: SLF001
+        },
+        TO_REDACT,
+    )
+
+
+async def async_get_config_entry_diagnostics(
+    hass: HomeAssistant, entry: OcppConfigEntry
+) -> dict[str, Any]:
+    """The central system's settings and every charger's state."""
+    central = entry.runtime_data
+    return {
+        "data": dict(entry.data),
+        "options": async_redact_data(dict(entry.options), TO_REDACT),
+        "chargers": {
+            charger.id: _charger_diagnostics(entry, charger) for charger in central.chargers()
+        },
+    }
+
+
+async def async_get_device_diagnostics(
+    hass: HomeAssistant, entry: OcppConfigEntry, device: DeviceEntry
+) -> dict[str, Any]:
+    """One charger's state."""
+    ids = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
+    for charger in entry.runtime_data.chargers():
+        if charger.id in ids or any(i.startswith(f"{charger.id}_") for i in ids):
+            return _charger_diagnostics(entry, charger)
+    return {}

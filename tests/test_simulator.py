@@ -1,0 +1,56 @@
+"""The bundled simulator charges through the integration from Pending to a finished session."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from pathlib import Path
+import sys
+from types import ModuleType
+
+from homeassistant.const import EVENT_STATE_CHANGED
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STOPPED
+
+
+def load_simulator() -> ModuleType:
+    path = Path(__file__).parent.parent / "scripts" / "simulate.py"
+    spec = importlib.util.spec_from_file_location("simulate", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("chargers", [[]])
+async def test_simulator_session(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """Pending → accepted by the user → a session with meter values → stopped."""
+    simulator = load_simulator()
+    stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
+    changes = async_capture_events(hass, EVENT_STATE_CHANGED)
+    run = asyncio.create_task(
+        simulator.simulate(f"ws://127.0.0.1:{port}", "SIM-1", duration=0.5, interval=0.1)
+    )
+    async with asyncio.timeout(10):
+        while not hass.config_entries.flow.async_progress_by_handler(DOMAIN):  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+    energy = await asyncio.wait_for(run, 10)
+    await hass.async_block_till_done()
+
+    assert energy > 0
+    assert [round(e.data["energy_kwh"], 3) for e in stopped] == [round(energy, 3)]
+    seen = {
+        (e.data["entity_id"], e.data["new_state"].state) for e in changes if e.data["new_state"]
+    }
+    assert ("sensor.sim_1_power_active_import", "11040.0") in seen
+    assert ("sensor.sim_1_current_import_l3", "16.0") in seen
+    assert ("sensor.sim_1_status", "charging") in seen
+    last_energy = [s for e, s in seen if e == "sensor.sim_1_session_energy"]
+    assert pytest.approx(energy) in [float(v) for v in last_energy if v[0].isdigit()]
