@@ -98,22 +98,30 @@ def _running_transaction_id(_charger: Charger, connector: Connector) -> str | No
     return str(connector.transaction.id) if connector.transaction else None
 
 
-CHARGER_SENSORS: tuple[OcppSensorDescription, ...] = (
-    OcppSensorDescription(
+def _status_sensor(translation_key: str) -> OcppSensorDescription:
+    return OcppSensorDescription(
         key="status",
-        translation_key="charger_status",
+        translation_key=translation_key,
         device_class=SensorDeviceClass.ENUM,
         options=CONNECTOR_STATUSES,
         value_fn=lambda _charger, connector: _status(connector.status),
-    ),
-    OcppSensorDescription(
+    )
+
+
+def _error_code_sensor(translation_key: str) -> OcppSensorDescription:
+    return OcppSensorDescription(
         key="error_code",
-        translation_key="charger_error_code",
+        translation_key=translation_key,
         device_class=SensorDeviceClass.ENUM,
         options=ERROR_CODES,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda _charger, connector: _error_code(connector.error_code),
-    ),
+    )
+
+
+CHARGER_SENSORS: tuple[OcppSensorDescription, ...] = (
+    _status_sensor("charger_status"),
+    _error_code_sensor("charger_error_code"),
     OcppSensorDescription(
         key="last_heartbeat",
         translation_key="last_heartbeat",
@@ -145,21 +153,8 @@ CHARGER_SENSORS: tuple[OcppSensorDescription, ...] = (
 )
 
 CONNECTOR_SENSORS: tuple[OcppSensorDescription, ...] = (
-    OcppSensorDescription(
-        key="status",
-        translation_key="status",
-        device_class=SensorDeviceClass.ENUM,
-        options=CONNECTOR_STATUSES,
-        value_fn=lambda _charger, connector: _status(connector.status),
-    ),
-    OcppSensorDescription(
-        key="error_code",
-        translation_key="error_code",
-        device_class=SensorDeviceClass.ENUM,
-        options=ERROR_CODES,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda _charger, connector: _error_code(connector.error_code),
-    ),
+    _status_sensor("status"),
+    _error_code_sensor("error_code"),
     OcppSensorDescription(
         key="session_energy",
         translation_key="session_energy",
