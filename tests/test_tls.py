@@ -1,0 +1,109 @@
+"""wss:// with the configured certificate."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+import ssl
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import CONF_HOST, CONF_PORT
+from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import websockets
+
+from custom_components.ocpp_csms.const import CONF_SSL, CONF_SSL_CERTFILE, CONF_SSL_KEYFILE, DOMAIN
+
+from .charge_point import ClientChargePoint
+from .conftest import charger_subentry
+
+
+def make_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=1))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(__import__("ipaddress").ip_address("127.0.0.1"))]
+            ),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_path, key_path
+
+
+async def test_wss(hass: HomeAssistant, port: int, tmp_path: Path) -> None:
+    """A charger trusting the certificate connects over wss:// and boots."""
+    cert, key = await hass.async_add_executor_job(make_certificate, tmp_path)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_SSL: True,
+            CONF_SSL_CERTFILE: str(cert),
+            CONF_SSL_KEYFILE: str(key),
+        },
+        subentries_data=[charger_subentry("CP1")],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    client_context = ssl.create_default_context(cafile=str(cert))
+    async with websockets.connect(
+        f"wss://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], ssl=client_context
+    ) as ws:
+        cp = ClientChargePoint("CP1", ws)
+        listener = hass.async_create_background_task(cp.start(), "client")
+        result = await cp.call(
+            call.BootNotification(charge_point_vendor="V", charge_point_model="M")
+        )
+        assert result.status == "Accepted"
+        listener.cancel()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_broken_certificate_fails_setup(
+    hass: HomeAssistant, port: int, tmp_path: Path
+) -> None:
+    """A certificate that no longer loads stops setup with a clear error instead of retrying."""
+    bogus = tmp_path / "cert.pem"
+    bogus.write_text("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_SSL: True,
+            CONF_SSL_CERTFILE: str(bogus),
+        },
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
