@@ -41,3 +41,14 @@ async def test_diagnostics(
     assert charger["boot"]["vendor"] == "Acme"
     assert charger["connectors"][1]["transaction"]["id_tag"] == "**REDACTED**"
     assert device_diag["id"] == "CP1"
+
+
+@pytest.mark.parametrize("chargers", [["CP1", "CP1_1"]])
+async def test_device_diagnostics_pick_the_right_charger(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, central: MockConfigEntry
+) -> None:
+    """A charger whose id looks like another charger's connector gets its own diagnostics."""
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "CP1_1")})
+    assert device is not None
+    diagnostics = await get_diagnostics_for_device(hass, hass_client, central, device)
+    assert diagnostics["id"] == "CP1_1"

@@ -8,7 +8,8 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, DOMAIN
+from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS
+from .devices import charger_identifier, connector_identifier
 from .manager import OcppConfigEntry
 from .model import Charger
 
@@ -22,7 +23,7 @@ def _charger_diagnostics(entry: OcppConfigEntry, charger: Charger) -> dict[str, 
             **charger.as_dict(),
             "connected": charger.connected,
             "accepted": charger.accepted,
-            "remote_address": str(session._connection.remote_address) if session else None,  # noqa: SLF001
+            "remote_address": session.remote_address if session else None,
         },
         TO_REDACT,
     )
@@ -46,8 +47,10 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: OcppConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
     """One charger's state."""
-    ids = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
     for charger in entry.runtime_data.chargers():
-        if charger.id in ids or any(i.startswith(f"{charger.id}_") for i in ids):
+        own = {charger_identifier(charger.id)} | {
+            connector_identifier(charger.id, connector_id) for connector_id in charger.connectors
+        }
+        if device.identifiers & own:
             return _charger_diagnostics(entry, charger)
     return {}

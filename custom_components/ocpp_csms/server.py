@@ -102,8 +102,11 @@ class OcppServer:
     def _select_subprotocol(
         self, connection: ServerConnection, offered: Sequence[Subprotocol]
     ) -> Subprotocol | None:
+        return self._first_supported(offered)
+
+    def _first_supported(self, offered: Sequence[str]) -> Subprotocol | None:
         # The charger's preference order wins; a charger offering nothing speaks 1.6.
-        return next((name for name in offered if name in self._subprotocols), None)
+        return next((Subprotocol(name) for name in offered if name in self._subprotocols), None)
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Refuse bad paths and unsupported versions before the handshake, with one warning."""
@@ -115,7 +118,7 @@ class OcppServer:
             )
             return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point path\n")
         offered = _offered_subprotocols(request)
-        if offered and not any(name in self._subprotocols for name in offered):
+        if offered and self._first_supported(offered) is None:
             _LOGGER.warning(
                 "Refused %s: it speaks %s; supported: %s",
                 connection.remote_address,

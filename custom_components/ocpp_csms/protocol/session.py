@@ -137,6 +137,11 @@ class OcppSession(ChargePoint):
             raise CommandRejectedError(str(status))
         return str(status)
 
+    @property
+    def remote_address(self) -> str:
+        """Where the charger connects from."""
+        return str(self._connection.remote_address)
+
     async def close(self) -> None:
         """Close the WebSocket connection."""
         await self._connection.close()
