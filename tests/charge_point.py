@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from homeassistant.core import HomeAssistant
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
@@ -16,27 +17,91 @@ from websockets.asyncio.client import ClientConnection
 NOW = "2025-01-01T12:00:00.000Z"
 
 
+# What a well-behaved 1.6 charger answers to each central system CALL.
+DEFAULT_ANSWERS: dict[str, dict[str, Any]] = {
+    "CancelReservation": {"status": "Accepted"},
+    "ChangeAvailability": {"status": "Accepted"},
+    "ChangeConfiguration": {"status": "Accepted"},
+    "ClearCache": {"status": "Accepted"},
+    "ClearChargingProfile": {"status": "Accepted"},
+    "DataTransfer": {"status": "Accepted", "data": "pong"},
+    "GetCompositeSchedule": {
+        "status": "Accepted",
+        "connector_id": 1,
+        "schedule_start": NOW,
+        "charging_schedule": {
+            "charging_rate_unit": "A",
+            "duration": 3600,
+            "charging_schedule_period": [{"start_period": 0, "limit": 16.0}],
+        },
+    },
+    "GetDiagnostics": {"file_name": "diagnostics.zip"},
+    "GetLocalListVersion": {"list_version": 7},
+    "RemoteStartTransaction": {"status": "Accepted"},
+    "RemoteStopTransaction": {"status": "Accepted"},
+    "ReserveNow": {"status": "Accepted"},
+    "Reset": {"status": "Accepted"},
+    "SendLocalList": {"status": "Accepted"},
+    "SetChargingProfile": {"status": "Accepted"},
+    "TriggerMessage": {"status": "Accepted"},
+    "UnlockConnector": {"status": "Unlocked"},
+    "UpdateFirmware": {},
+}
+
+# The configuration of a typical single-connector AC wallbox.
+DEFAULT_CONFIGURATION: dict[str, str] = {
+    "SupportedFeatureProfiles": (
+        "Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger"
+    ),
+    "ChargeProfileMaxStackLevel": "8",
+    "ChargingScheduleAllowedChargingRateUnit": "Current",
+    "ChargingScheduleMaxPeriods": "24",
+    "MeterValueSampleInterval": "60",
+    "MeterValuesSampledData": "Energy.Active.Import.Register",
+}
+
+
 class ClientChargePoint(ChargePoint):
-    """Records every CALL the central system sends and answers with ``replies``."""
+    """Records every CALL the central system sends and answers it.
+
+    ``replies[action]`` overrides the answer: a status string, or the whole answer payload.
+    """
 
     def __init__(self, cp_id: str, connection: ClientConnection) -> None:
         super().__init__(cp_id, connection, response_timeout=5)
         self.connection = connection
         self.received: list[tuple[str, dict[str, Any]]] = []
-        self.replies: dict[str, str] = {}
-        self.configuration: dict[str, str] = {}
+        self.replies: dict[str, str | dict[str, Any]] = {}
+        self.configuration: dict[str, str] = dict(DEFAULT_CONFIGURATION)
         self.got_call = asyncio.Event()
+        for action in DEFAULT_ANSWERS:
+            self.route_map[action] = {
+                "_on_action": self._answerer(action),
+                "_skip_schema_validation": False,
+            }
 
     def _record(self, action: str, payload: dict[str, Any]) -> None:
         self.received.append((action, payload))
         self.got_call.set()
 
+    def _answerer(self, action: str) -> Callable[..., Any]:
+        def answer(**kwargs: Any) -> Any:
+            self._record(action, kwargs)
+            reply = self.replies.get(action, DEFAULT_ANSWERS[action])
+            if isinstance(reply, str):
+                reply = {**DEFAULT_ANSWERS[action], "status": reply}
+            if action == "ChangeConfiguration" and reply.get("status") == "Accepted":
+                self.configuration[kwargs["key"]] = kwargs["value"]
+            return getattr(call_result, action)(**reply)
+
+        return answer
+
     def calls(self, action: str) -> list[dict[str, Any]]:
         return [payload for name, payload in self.received if name == action]
 
-    async def wait_for_call(self, action: str) -> dict[str, Any]:
+    async def wait_for_call(self, action: str, count: int = 1) -> dict[str, Any]:
         async with asyncio.timeout(5):
-            while not self.calls(action):
+            while len(self.calls(action)) < count:
                 self.got_call.clear()
                 await self.got_call.wait()
         return self.calls(action)[-1]
@@ -48,52 +113,14 @@ class ClientChargePoint(ChargePoint):
         known = [k for k in keys if k in self.configuration]
         return call_result.GetConfiguration(
             configuration_key=[
-                {"key": k, "readonly": True, "value": self.configuration[k]} for k in known
+                {
+                    "key": k,
+                    "readonly": k != "MeterValueSampleInterval",
+                    "value": self.configuration[k],
+                }
+                for k in known
             ],
             unknown_key=[k for k in keys if k not in self.configuration] or None,
-        )
-
-    @on(Action.trigger_message)
-    def on_trigger_message(self, **kwargs: Any) -> call_result.TriggerMessage:
-        self._record("TriggerMessage", kwargs)
-        return call_result.TriggerMessage(status=self.replies.get("TriggerMessage", "Accepted"))
-
-    @on(Action.remote_start_transaction)
-    def on_remote_start(self, **kwargs: Any) -> call_result.RemoteStartTransaction:
-        self._record("RemoteStartTransaction", kwargs)
-        return call_result.RemoteStartTransaction(
-            status=self.replies.get("RemoteStartTransaction", "Accepted")
-        )
-
-    @on(Action.remote_stop_transaction)
-    def on_remote_stop(self, **kwargs: Any) -> call_result.RemoteStopTransaction:
-        self._record("RemoteStopTransaction", kwargs)
-        return call_result.RemoteStopTransaction(
-            status=self.replies.get("RemoteStopTransaction", "Accepted")
-        )
-
-    @on(Action.reset)
-    def on_reset(self, **kwargs: Any) -> call_result.Reset:
-        self._record("Reset", kwargs)
-        return call_result.Reset(status=self.replies.get("Reset", "Accepted"))
-
-    @on(Action.unlock_connector)
-    def on_unlock(self, **kwargs: Any) -> call_result.UnlockConnector:
-        self._record("UnlockConnector", kwargs)
-        return call_result.UnlockConnector(status=self.replies.get("UnlockConnector", "Unlocked"))
-
-    @on(Action.change_availability)
-    def on_change_availability(self, **kwargs: Any) -> call_result.ChangeAvailability:
-        self._record("ChangeAvailability", kwargs)
-        return call_result.ChangeAvailability(
-            status=self.replies.get("ChangeAvailability", "Accepted")
-        )
-
-    @on(Action.set_charging_profile)
-    def on_set_charging_profile(self, **kwargs: Any) -> call_result.SetChargingProfile:
-        self._record("SetChargingProfile", kwargs)
-        return call_result.SetChargingProfile(
-            status=self.replies.get("SetChargingProfile", "Accepted")
         )
 
     # Messages the charger sends
@@ -159,3 +186,12 @@ async def connect(
         await connection.close()
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
+
+
+async def booted(hass: HomeAssistant, cp: ClientChargePoint, connectors: int = 1) -> None:
+    """Boot an accepted charger, report its connectors and let the central system settle."""
+    assert await cp.boot() == "Accepted"
+    await cp.wait_for_call("GetConfiguration")
+    for connector_id in range(connectors + 1):
+        await cp.status(connector_id, "Available")
+    await hass.async_block_till_done(wait_background_tasks=True)

@@ -21,9 +21,11 @@ from custom_components.ocpp_csms.const import (
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
     CONF_MAX_CURRENT,
+    CONF_PHASES,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
+    CONF_VOLTAGE,
     DOMAIN,
 )
 
@@ -225,7 +227,12 @@ async def test_add_charger_subentry(hass: HomeAssistant, central: MockConfigEntr
     result = await flow.async_configure(result["flow_id"], {CONF_CP_ID: " NEW-2 "})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     subentry = next(s for s in central.subentries.values() if s.unique_id == "NEW-2")
-    assert subentry.data == {CONF_CP_ID: "NEW-2", CONF_MAX_CURRENT: 32}
+    assert subentry.data == {
+        CONF_CP_ID: "NEW-2",
+        CONF_MAX_CURRENT: 32,
+        CONF_PHASES: 3,
+        CONF_VOLTAGE: 230,
+    }
 
     result = await flow.async_init((central.entry_id, "charger"), context={"source": "user"})
     result = await flow.async_configure(result["flow_id"], {CONF_CP_ID: "CP1"})

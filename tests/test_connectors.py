@@ -31,7 +31,7 @@ async def test_two_connectors_from_configuration(
         cp.configuration["NumberOfConnectors"] = "2"
         assert await cp.boot() == "Accepted"
         await cp.wait_for_call("GetConfiguration")
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
         await cp.status(1, "Charging")
         await cp.status(2, "Available")
         await cp.meter(2, [{"value": "500", "unit": "Wh"}])

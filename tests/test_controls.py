@@ -11,7 +11,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .charge_point import ClientChargePoint, connect
+from .charge_point import booted, connect
 
 
 async def act(
@@ -20,13 +20,6 @@ async def act(
     await hass.services.async_call(
         domain, service, {ATTR_ENTITY_ID: entity_id, **data}, blocking=True
     )
-
-
-async def booted(hass: HomeAssistant, cp: ClientChargePoint) -> None:
-    assert await cp.boot() == "Accepted"
-    await cp.status(0, "Available")
-    await cp.status(1, "Available")
-    await hass.async_block_till_done()
 
 
 async def test_charging_switch_starts_and_stops(

@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .manager import CentralSystem, OcppConfigEntry
+from .services import async_setup_services
 from .store import CentralStore
 
 PLATFORMS = [
@@ -25,7 +26,8 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration."""
+    """Register the actions, once for every central system."""
+    async_setup_services(hass)
     return True
 
 

@@ -42,9 +42,13 @@ from .const import (
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
     CONF_MAX_CURRENT,
+    CONF_MEASURANDS,
+    CONF_METER_INTERVAL,
+    CONF_PHASES,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
+    CONF_VOLTAGE,
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_HOST,
     DEFAULT_MAX_CURRENT,
@@ -53,7 +57,9 @@ from .const import (
     NAME,
     SUBENTRY_CHARGER,
 )
+from .measurands import MEASURAND_NAMES
 from .server import CHARGE_POINT_ID, create_ssl_context
+from .smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
 
 SERVER_SCHEMA = vol.Schema(
     {
@@ -75,6 +81,26 @@ CHARGER_SCHEMA = vol.Schema(
             NumberSelectorConfig(
                 min=6, max=80, step=1, unit_of_measurement="A", mode=NumberSelectorMode.BOX
             )
+        ),
+        vol.Optional(CONF_PHASES, default=DEFAULT_PHASES): vol.All(
+            NumberSelector(NumberSelectorConfig(min=1, max=3, step=1, mode=NumberSelectorMode.BOX)),
+            vol.Coerce(int),
+        ),
+        vol.Optional(CONF_VOLTAGE, default=DEFAULT_VOLTAGE): NumberSelector(
+            NumberSelectorConfig(
+                min=100, max=480, step=1, unit_of_measurement="V", mode=NumberSelectorMode.BOX
+            )
+        ),
+        vol.Optional(CONF_METER_INTERVAL): vol.All(
+            NumberSelector(
+                NumberSelectorConfig(
+                    min=0, max=3600, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+                )
+            ),
+            vol.Coerce(int),
+        ),
+        vol.Optional(CONF_MEASURANDS): SelectSelector(
+            SelectSelectorConfig(options=list(MEASURAND_NAMES), multiple=True)
         ),
     }
 )
@@ -296,7 +322,12 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
         """Change a charger's settings."""
         subentry = self._get_reconfigure_subentry()
         if user_input is not None:
-            return self.async_update_and_abort(self._get_entry(), subentry, data_updates=user_input)
+            # Replace rather than merge, so clearing an optional field takes effect.
+            return self.async_update_and_abort(
+                self._get_entry(),
+                subentry,
+                data={CONF_CP_ID: subentry.data[CONF_CP_ID], **CHARGER_SCHEMA(user_input)},
+            )
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(CHARGER_SCHEMA, dict(subentry.data)),

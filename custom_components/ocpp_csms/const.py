@@ -29,6 +29,10 @@ SUBENTRY_CHARGER: Final = "charger"
 CONF_CP_ID: Final = "cp_id"
 CONF_MAX_CURRENT: Final = "max_current"
 DEFAULT_MAX_CURRENT: Final = 32.0
+CONF_PHASES: Final = "phases"
+CONF_VOLTAGE: Final = "voltage"
+CONF_METER_INTERVAL: Final = "meter_interval"
+CONF_MEASURANDS: Final = "measurands"
 
 # Transport
 SUBPROTOCOL_OCPP16: Final = "ocpp1.6"

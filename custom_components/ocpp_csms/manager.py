@@ -16,7 +16,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr, discovery_flow, entity_registry as er
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -29,9 +29,13 @@ from .const import (
     CONF_AUTO_ACCEPT,
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
+    CONF_MEASURANDS,
+    CONF_METER_INTERVAL,
+    CONF_PHASES,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
+    CONF_VOLTAGE,
     DEFAULT_HEARTBEAT_INTERVAL,
     DOMAIN,
     SUBENTRY_CHARGER,
@@ -44,11 +48,20 @@ from .protocol.interface import (
     AuthStatus,
     ChargerCallError,
     ChargerTimeoutError,
-    CommandError,
     CommandRejectedError,
+    InvalidRequestError,
     Registration,
+    TriggerableMessage,
 )
 from .server import OcppServer, create_ssl_context
+from .smart_charging.profile import (
+    DEFAULT_PHASES,
+    DEFAULT_VOLTAGE,
+    Electrical,
+    RateUnit,
+    in_unit,
+    limit_profile,
+)
 from .store import CentralStore, StoredState
 
 _LOGGER = logging.getLogger(__name__)
@@ -87,6 +100,7 @@ class CentralSystem:
         self._sessions: dict[str, OcppSession] = {}
         self._next_transaction_id = 1
         self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
+        self._entity_ids: dict[str, set[str]] = {}
         self.server = OcppServer(
             entry.data[CONF_HOST],
             entry.data[CONF_PORT],
@@ -121,6 +135,9 @@ class CentralSystem:
             return True
         self.auth = AuthPolicy.from_options(self.entry.options)
         self._sync_subentries()
+        for cp_id in self._sessions.keys() & self._chargers.keys():
+            if self._chargers[cp_id].accepted:
+                self._background(self._async_apply_metering(cp_id), f"configure {cp_id}")
         return False
 
     # Connections
@@ -172,12 +189,45 @@ class CentralSystem:
             ) from err
         except CommandRejectedError as err:
             raise _error("command_rejected", cp_id, status=err.status) from err
+        except InvalidRequestError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_request",
+                translation_placeholders={"cp_id": cp_id, "detail": str(err)},
+            ) from err
+
+    async def async_set_current_limit(
+        self, cp_id: str, connector_id: int, limit: float, unit: RateUnit = RateUnit.AMPS
+    ) -> str:
+        """Cap a connector (0: the whole charger) through the integration's limit profile.
+
+        The limit goes out in a unit the charger accepts; the connector remembers it in amps.
+        """
+        charger = self.charger_model(cp_id)
+        electrical = self.electrical(cp_id)
+        profile = in_unit(
+            limit_profile(connector_id, limit, unit), charger.capabilities.rate_units, electrical
+        )
+        status: str = await self.async_command(
+            cp_id, lambda session: session.set_charging_profile(connector_id, profile)
+        )
+        amps = electrical.to_unit(limit, unit, RateUnit.AMPS)
+        targets = range(1, charger.connector_count + 1) if connector_id == 0 else (connector_id,)
+        for target in targets:
+            charger.connector(target).current_limit = round(amps, 1)
+            charger.notify(target)
+        self.save()
+        return status
 
     # Chargers
 
     def is_known(self, cp_id: str) -> bool:
         """Whether the charger was accepted (has a subentry)."""
         return cp_id in self._chargers
+
+    def known_charger(self, cp_id: str) -> Charger | None:
+        """The model of an accepted charger."""
+        return self._chargers.get(cp_id)
 
     def charger_model(self, cp_id: str) -> Charger:
         """The model of a known charger, or the transient one of an unknown charger."""
@@ -191,6 +241,14 @@ class CentralSystem:
             if subentry.subentry_type == SUBENTRY_CHARGER and subentry.data[CONF_CP_ID] == cp_id:
                 return subentry.data
         return {}
+
+    def electrical(self, cp_id: str) -> Electrical:
+        """How a charger's connectors turn amps into watts, as the user described it."""
+        options = self.charger_options(cp_id)
+        return Electrical(
+            phases=int(options.get(CONF_PHASES, DEFAULT_PHASES)),
+            voltage=float(options.get(CONF_VOLTAGE, DEFAULT_VOLTAGE)),
+        )
 
     def chargers(self) -> Iterator[Charger]:
         """The known chargers."""
@@ -207,7 +265,7 @@ class CentralSystem:
             update_charger_device(dr.async_get(self.hass), charger)
             charger.notify(0)
             self.save()
-            self._background(self._async_read_configuration(cp_id), f"configure {cp_id}")
+            self._background(self._async_after_boot(cp_id), f"configure {cp_id}")
             return Registration.ACCEPTED, self.heartbeat_interval
         charger.accepted = False
         ignored = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, cp_id)
@@ -291,7 +349,10 @@ class CentralSystem:
         async_add_entities: AddConfigEntryEntitiesCallback,
         request: EntityRequest,
     ) -> None:
-        if entities := builder(self, request):
+        created = self._entity_ids.setdefault(request.charger.id, set())
+        entities = [e for e in builder(self, request) if e.unique_id not in created]
+        if entities:
+            created.update(str(entity.unique_id) for entity in entities)
             async_add_entities(entities, config_subentry_id=request.subentry_id)
 
     # Subentries
@@ -333,6 +394,7 @@ class CentralSystem:
             self.hass.loop.call_soon(self._dismiss_discovery, cp_id)
         for cp_id in self._chargers.keys() - current.keys():
             self._chargers.pop(cp_id)
+            self._entity_ids.pop(cp_id, None)
             if (session := self._sessions.get(cp_id)) is not None:
                 self._background(session.close(), f"disconnect removed charger {cp_id}")
         self.save()
@@ -349,27 +411,63 @@ class CentralSystem:
 
     async def _async_trigger_boot(self, cp_id: str) -> None:
         try:
-            await self.async_command(cp_id, lambda session: session.trigger_boot())
+            await self.async_command(
+                cp_id, lambda session: session.trigger_message(TriggerableMessage.BOOT_NOTIFICATION)
+            )
         except HomeAssistantError as err:
             _LOGGER.info("%s will be accepted at its next boot (%s)", cp_id, err)
 
-    async def _async_read_configuration(self, cp_id: str) -> None:
-        """Learn the number of connectors so entities land on the right devices."""
+    async def _async_after_boot(self, cp_id: str) -> None:
+        """Learn what an accepted charger supports, then set it up as the user asked."""
         try:
-            result = await self.async_command(
-                cp_id, lambda session: session.get_configuration(["NumberOfConnectors"])
+            capabilities = await self.async_command(
+                cp_id, lambda session: session.read_capabilities()
             )
-            count = int(result["configuration"].get("NumberOfConnectors") or 0)
-        except (HomeAssistantError, CommandError, ValueError) as err:
-            _LOGGER.debug("%s: could not read NumberOfConnectors: %s", cp_id, err)
+        except HomeAssistantError as err:
+            _LOGGER.warning("%s: could not read its configuration: %s", cp_id, err)
             return
         if (charger := self._chargers.get(cp_id)) is None:
             return
-        charger.number_of_connectors = count
-        for connector_id in range(1, count + 1):
+        charger.capabilities = capabilities
+        charger.number_of_connectors = capabilities.number_of_connectors or 0
+        for connector_id in range(1, charger.number_of_connectors + 1):
             if connector_id not in charger.connectors:
                 charger.connector(connector_id)
                 self.connector_added(charger, connector_id)
+        if (subentry_id := self._subentry_id(cp_id)) is not None:
+            # Controls that depend on what the charger supports appear now.
+            for request in _requests_for(charger, subentry_id):
+                self._request(request)
+        self.save()
+        await self._async_apply_metering(cp_id)
+
+    async def _async_apply_metering(self, cp_id: str) -> None:
+        """Set the meter sample interval and measurands the user chose, when they differ."""
+        charger = self._chargers[cp_id]
+        options = self.charger_options(cp_id)
+        capabilities = charger.capabilities
+        interval = options.get(CONF_METER_INTERVAL)
+        measurands = tuple(options.get(CONF_MEASURANDS) or ()) or None
+        if interval is not None and int(interval) == capabilities.meter_interval:
+            interval = None
+        if measurands is not None and measurands == capabilities.sampled_measurands:
+            measurands = None
+        if interval is None and measurands is None:
+            return
+        try:
+            await self.async_command(
+                cp_id,
+                lambda session: session.configure_metering(
+                    interval=None if interval is None else int(interval), measurands=measurands
+                ),
+            )
+        except HomeAssistantError as err:
+            _LOGGER.warning("%s: could not set its meter values: %s", cp_id, err)
+            return
+        if interval is not None:
+            capabilities.meter_interval = int(interval)
+        if measurands is not None:
+            capabilities.sampled_measurands = measurands
         self.save()
 
     def _snapshot(self) -> StoredState:

@@ -13,6 +13,32 @@ from .model import MeterSample
 
 DEFAULT_MEASURAND = "Energy.Active.Import.Register"
 
+# The measurands OCPP 1.6 defines, in the order the specification lists them.
+MEASURAND_NAMES: tuple[str, ...] = (
+    "Energy.Active.Import.Register",
+    "Energy.Active.Export.Register",
+    "Energy.Reactive.Import.Register",
+    "Energy.Reactive.Export.Register",
+    "Energy.Active.Import.Interval",
+    "Energy.Active.Export.Interval",
+    "Energy.Reactive.Import.Interval",
+    "Energy.Reactive.Export.Interval",
+    "Power.Active.Import",
+    "Power.Active.Export",
+    "Power.Offered",
+    "Power.Reactive.Import",
+    "Power.Reactive.Export",
+    "Power.Factor",
+    "Current.Import",
+    "Current.Export",
+    "Current.Offered",
+    "Voltage",
+    "Frequency",
+    "Temperature",
+    "SoC",
+    "RPM",
+)
+
 # Reported unit → (exposed unit, factor)
 _SCALES: dict[str, tuple[str, float]] = {
     "Wh": ("kWh", 0.001),

@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from .smart_charging.profile import RateUnit
+
 type Listener = Callable[[], None]
 
 ENERGY_REGISTER_KEY = "energy_active_import_register"
+SMART_CHARGING = "SmartCharging"
 
 
 @dataclass(slots=True)
@@ -190,6 +193,61 @@ class BootInfo:
 
 
 @dataclass(slots=True)
+class Capabilities:
+    """What a charger said about itself after connecting; ``None`` is "not known"."""
+
+    feature_profiles: frozenset[str] | None = None
+    number_of_connectors: int | None = None
+    max_stack_level: int | None = None
+    rate_units: frozenset[RateUnit] | None = None
+    max_periods: int | None = None
+    meter_interval: int | None = None
+    sampled_measurands: tuple[str, ...] | None = None
+    configuration: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def smart_charging(self) -> bool:
+        """Whether the charger takes charging profiles."""
+        return self.feature_profiles is not None and SMART_CHARGING in self.feature_profiles
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage and diagnostics."""
+        return {
+            "feature_profiles": _sorted_or_none(self.feature_profiles),
+            "number_of_connectors": self.number_of_connectors,
+            "max_stack_level": self.max_stack_level,
+            "rate_units": _sorted_or_none(self.rate_units),
+            "max_periods": self.max_periods,
+            "meter_interval": self.meter_interval,
+            "sampled_measurands": (
+                None if self.sampled_measurands is None else list(self.sampled_measurands)
+            ),
+            "configuration": dict(self.configuration),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Capabilities:
+        """Restore from storage."""
+        profiles = data.get("feature_profiles")
+        units = data.get("rate_units")
+        measurands = data.get("sampled_measurands")
+        return cls(
+            feature_profiles=None if profiles is None else frozenset(profiles),
+            number_of_connectors=data.get("number_of_connectors"),
+            max_stack_level=data.get("max_stack_level"),
+            rate_units=None if units is None else frozenset(RateUnit(u) for u in units),
+            max_periods=data.get("max_periods"),
+            meter_interval=data.get("meter_interval"),
+            sampled_measurands=None if measurands is None else tuple(measurands),
+            configuration=dict(data.get("configuration", {})),
+        )
+
+
+def _sorted_or_none(values: frozenset[str] | None) -> list[str] | None:
+    return None if values is None else sorted(values)
+
+
+@dataclass(slots=True)
 class Charger:
     """A charge point: identity, connection state and its connectors."""
 
@@ -202,6 +260,7 @@ class Charger:
     firmware_status: str | None = None
     diagnostics_status: str | None = None
     number_of_connectors: int = 0
+    capabilities: Capabilities = field(default_factory=Capabilities)
     connectors: dict[int, Connector] = field(default_factory=dict)
     _listeners: dict[int, list[Listener]] = field(default_factory=dict, repr=False, compare=False)
 
@@ -250,6 +309,7 @@ class Charger:
             "firmware_status": self.firmware_status,
             "diagnostics_status": self.diagnostics_status,
             "number_of_connectors": self.number_of_connectors,
+            "capabilities": self.capabilities.as_dict(),
             "connectors": [c.as_dict() for c in self.connectors.values()],
         }
 
@@ -266,6 +326,7 @@ class Charger:
             firmware_status=data.get("firmware_status"),
             diagnostics_status=data.get("diagnostics_status"),
             number_of_connectors=data.get("number_of_connectors", 0),
+            capabilities=Capabilities.from_dict(data.get("capabilities", {})),
             connectors={c["id"]: Connector.from_dict(c) for c in data.get("connectors", [])},
         )
 

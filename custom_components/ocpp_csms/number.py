@@ -36,6 +36,7 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
         native_step=1,
         mode=NumberMode.SLIDER,
         value_fn=lambda _charger, connector: connector.current_limit,
+        exists_fn=lambda charger: charger.capabilities.smart_charging,
     ),
 )
 
@@ -58,14 +59,8 @@ class OcppNumber(OcppEntity, NumberEntity):
         return float(options.get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
 
     async def async_set_native_value(self, value: float) -> None:
-        """Send the new limit; keep it once the charger accepts it."""
-        connector_id = self.connector_id
-        await self.central.async_command(
-            self.charger.id, lambda session: session.set_current_limit(connector_id, value)
-        )
-        self.connector.current_limit = value
-        self.charger.notify(connector_id)
-        self.central.save()
+        """Send the new limit; the connector keeps it once the charger accepts it."""
+        await self.central.async_set_current_limit(self.charger.id, self.connector_id, value)
 
 
 async def async_setup_entry(

@@ -7,12 +7,14 @@ OCPP version.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..model import BootInfo, MeterSample
+from ..model import BootInfo, Capabilities, MeterSample
+from ..smart_charging.profile import ChargingProfile, ProfilePurpose, RateUnit
 
 
 class Registration(StrEnum):
@@ -108,11 +110,38 @@ class ChargePointHandler(Protocol):
         """Handle a DiagnosticsStatusNotification."""
 
 
-class ChargePointCommands(Protocol):
-    """What the central system can ask of a connected charger, whatever its OCPP version."""
+class TriggerableMessage(StrEnum):
+    """Messages a charger can be asked to send now (OCPP 1.6 names; adapters translate)."""
 
-    async def remote_start(self, connector_id: int, id_tag: str) -> str:
-        """Start a session; return the charger's status."""
+    BOOT_NOTIFICATION = "BootNotification"
+    DIAGNOSTICS_STATUS_NOTIFICATION = "DiagnosticsStatusNotification"
+    FIRMWARE_STATUS_NOTIFICATION = "FirmwareStatusNotification"
+    HEARTBEAT = "Heartbeat"
+    METER_VALUES = "MeterValues"
+    STATUS_NOTIFICATION = "StatusNotification"
+
+
+@dataclass(slots=True, frozen=True)
+class LocalListEntry:
+    """An id tag in the charger's local authorization list; no status removes it."""
+
+    id_tag: str
+    status: AuthStatus | None = None
+    expiry_date: datetime | None = None
+    parent_id_tag: str | None = None
+
+
+class ChargePointCommands(Protocol):
+    """What the central system can ask of a connected charger, whatever its OCPP version.
+
+    Commands return the charger's status (or the data it sent) on success and raise a
+    :class:`CommandError` otherwise.
+    """
+
+    async def remote_start(
+        self, connector_id: int, id_tag: str, profile: ChargingProfile | None = None
+    ) -> str:
+        """Start a session, optionally under a TxProfile."""
 
     async def remote_stop(self, transaction_id: int | str) -> str:
         """Stop a session."""
@@ -126,14 +155,92 @@ class ChargePointCommands(Protocol):
     async def change_availability(self, connector_id: int, *, operative: bool) -> str:
         """Make a connector (0 = all) operative or inoperative."""
 
-    async def set_current_limit(self, connector_id: int, amps: float) -> str:
-        """Cap a connector's charging current."""
+    async def change_configuration(self, key: str, value: str) -> str:
+        """Write a configuration key."""
 
-    async def trigger_boot(self) -> str:
-        """Ask the charger to send a BootNotification now."""
+    async def get_configuration(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
+        """Read configuration keys: ``configuration``, ``readonly`` and ``unknown_keys``."""
 
-    async def get_configuration(self, keys: list[str] | None = None) -> dict[str, Any]:
-        """Read configuration keys."""
+    async def read_capabilities(self) -> Capabilities:
+        """Read what the charger supports."""
+
+    async def configure_metering(
+        self, *, interval: int | None = None, measurands: Sequence[str] | None = None
+    ) -> None:
+        """Set the meter sample interval (seconds) and the sampled measurands."""
+
+    async def clear_cache(self) -> str:
+        """Clear the authorization cache."""
+
+    async def data_transfer(
+        self, vendor_id: str, message_id: str | None, data: str | None
+    ) -> dict[str, Any]:
+        """Send vendor data; return ``status`` and the charger's ``data``."""
+
+    async def trigger_message(
+        self, message: TriggerableMessage, connector_id: int | None = None
+    ) -> str:
+        """Ask the charger to send a message now."""
+
+    async def set_charging_profile(self, connector_id: int, profile: ChargingProfile) -> str:
+        """Install a charging profile on a connector (0 = the whole charger)."""
+
+    async def clear_charging_profile(
+        self,
+        *,
+        profile_id: int | None = None,
+        connector_id: int | None = None,
+        purpose: ProfilePurpose | None = None,
+        stack_level: int | None = None,
+    ) -> str:
+        """Remove the charging profiles matching every given criterion."""
+
+    async def get_composite_schedule(
+        self, connector_id: int, duration: int, unit: RateUnit | None = None
+    ) -> dict[str, Any]:
+        """The schedule a connector will follow: ``status``, ``schedule_start``, ``schedule``."""
+
+    async def update_firmware(
+        self,
+        location: str,
+        retrieve_date: datetime,
+        *,
+        retries: int | None = None,
+        retry_interval: int | None = None,
+    ) -> str:
+        """Download and install firmware."""
+
+    async def get_diagnostics(
+        self,
+        location: str,
+        *,
+        retries: int | None = None,
+        retry_interval: int | None = None,
+        start_time: datetime | None = None,
+        stop_time: datetime | None = None,
+    ) -> dict[str, Any]:
+        """Upload diagnostics to ``location``; return ``status`` and ``file_name``."""
+
+    async def reserve_now(
+        self,
+        connector_id: int,
+        expiry_date: datetime,
+        id_tag: str,
+        reservation_id: int,
+        parent_id_tag: str | None = None,
+    ) -> str:
+        """Reserve a connector (0 = any) for an id tag."""
+
+    async def cancel_reservation(self, reservation_id: int) -> str:
+        """Cancel a reservation."""
+
+    async def send_local_list(
+        self, version: int, entries: Sequence[LocalListEntry], *, full: bool
+    ) -> str:
+        """Replace (full) or update (differential) the local authorization list."""
+
+    async def get_local_list_version(self) -> int:
+        """Version of the charger's local authorization list."""
 
     async def close(self) -> None:
         """Close the connection."""
@@ -155,6 +262,10 @@ class ChargerCallError(CommandError):
         super().__init__(f"{code}: {description}")
         self.code = code
         self.description = description
+
+
+class InvalidRequestError(CommandError):
+    """The request itself is not valid OCPP (the charger never saw it)."""
 
 
 class CommandRejectedError(CommandError):

@@ -13,20 +13,27 @@ import json
 import logging
 from typing import Any
 
-from ocpp.charge_point import ChargePoint
+from ocpp.charge_point import (
+    ChargePoint,
+    remove_nones,
+    serialize_as_dict,
+    snake_to_camel_case,
+)
 from ocpp.exceptions import (
     FormatViolationError,
     OCPPError,
     SecurityError,
     UnknownCallErrorCodeError,
 )
-from ocpp.messages import Call, CallError, MessageType, unpack
+from ocpp.messages import Call, CallError, MessageType, unpack, validate_payload
 
 from .interface import (
+    ChargePointCommands,
     ChargePointHandler,
     ChargerCallError,
     ChargerTimeoutError,
     CommandRejectedError,
+    InvalidRequestError,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -35,7 +42,7 @@ _LOGGER = logging.getLogger(__name__)
 UNKNOWN_MESSAGE_ID = "-1"
 
 
-class OcppSession(ChargePoint):
+class OcppSession(ChargePoint, ChargePointCommands):
     """Base of the per-version adapters; ``handler`` is the central system's side."""
 
     boot_action = "BootNotification"
@@ -120,7 +127,20 @@ class OcppSession(ChargePoint):
         )
 
     async def send_call(self, payload: Any) -> Any:
-        """Send a CALL and return its result, raising neutral errors for failures."""
+        """Send a CALL and return its result, raising neutral errors for failures.
+
+        The request is checked against the schema first, so a bad request (our caller's
+        fault) is told apart from a CALLERROR or an invalid answer (the charger's).
+        """
+        request = Call(
+            unique_id=UNKNOWN_MESSAGE_ID,
+            action=type(payload).__name__,
+            payload=remove_nones(snake_to_camel_case(serialize_as_dict(payload))),
+        )
+        try:
+            await validate_payload(request, self._ocpp_version)
+        except OCPPError as err:
+            raise InvalidRequestError(str(err.description)) from err
         try:
             return await self.call(payload, suppress=False)
         except TimeoutError as err:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from ocpp.routing import on
@@ -9,23 +11,32 @@ from ocpp.v16 import call, call_result
 from ocpp.v16.enums import (
     Action,
     AvailabilityType,
-    ChargingProfileKindType,
     ChargingProfilePurposeType,
     ChargingRateUnitType,
     MessageTrigger,
     ResetType,
+    UpdateType,
 )
 
 from ..measurands import normalize_sample
-from ..model import BootInfo, MeterSample
-from .interface import StatusReport, TransactionStart, TransactionStop
+from ..model import BootInfo, Capabilities, MeterSample
+from ..smart_charging.profile import (
+    ChargingProfile,
+    ChargingSchedule,
+    ProfilePurpose,
+    RateUnit,
+    profile_as_dict,
+    schedule_from_dict,
+)
+from .interface import (
+    LocalListEntry,
+    StatusReport,
+    TransactionStart,
+    TransactionStop,
+    TriggerableMessage,
+)
 from .session import OcppSession
 from .wire import format_timestamp, parse_timestamp, to_snake, utc_now
-
-# Profile the max_current control owns on each connector: TxDefaultProfile at the lowest stack
-# level, a fixed id per connector, so it is replaced in place and never stacks up.
-MAX_CURRENT_PROFILE_ID = 1000
-MAX_CURRENT_STACK_LEVEL = 0
 
 
 def parse_meter_values(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
@@ -176,10 +187,16 @@ class ChargePoint16(OcppSession):
 
     # Commands to the charger
 
-    async def remote_start(self, connector_id: int, id_tag: str) -> str:
+    async def remote_start(
+        self, connector_id: int, id_tag: str, profile: ChargingProfile | None = None
+    ) -> str:
         """RemoteStartTransaction."""
         result = await self.send_call(
-            call.RemoteStartTransaction(id_tag=id_tag, connector_id=connector_id)
+            call.RemoteStartTransaction(
+                id_tag=id_tag,
+                connector_id=connector_id,
+                charging_profile=None if profile is None else _wire(profile_as_dict(profile)),
+            )
         )
         return self.expect(result.status)
 
@@ -206,34 +223,257 @@ class ChargePoint16(OcppSession):
         result = await self.send_call(call.ChangeAvailability(connector_id=connector_id, type=kind))
         return self.expect(result.status, "Accepted", "Scheduled")
 
-    async def set_current_limit(self, connector_id: int, amps: float) -> str:
-        """SetChargingProfile with the max_current control's TxDefaultProfile."""
-        profile = {
-            "charging_profile_id": MAX_CURRENT_PROFILE_ID + connector_id,
-            "stack_level": MAX_CURRENT_STACK_LEVEL,
-            "charging_profile_purpose": ChargingProfilePurposeType.tx_default_profile,
-            "charging_profile_kind": ChargingProfileKindType.relative,
-            "charging_schedule": {
-                "charging_rate_unit": ChargingRateUnitType.amps,
-                "charging_schedule_period": [{"start_period": 0, "limit": round(amps, 1)}],
-            },
+    async def change_configuration(self, key: str, value: str) -> str:
+        """ChangeConfiguration; RebootRequired counts as success."""
+        result = await self.send_call(call.ChangeConfiguration(key=key, value=value))
+        return self.expect(result.status, "Accepted", "RebootRequired")
+
+    async def get_configuration(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
+        """GetConfiguration (every key when none are given)."""
+        result = await self.send_call(call.GetConfiguration(key=list(keys) if keys else None))
+        items = result.configuration_key or []
+        return {
+            "configuration": {item["key"]: item.get("value") for item in items},
+            "readonly": [item["key"] for item in items if item.get("readonly")],
+            "unknown_keys": list(result.unknown_key or []),
         }
+
+    async def read_capabilities(self) -> Capabilities:
+        """Every configuration key, and what the standard ones say about the charger."""
+        config: dict[str, str | None] = (await self.get_configuration())["configuration"]
+        return Capabilities(
+            feature_profiles=_csl_set(config.get("SupportedFeatureProfiles")),
+            number_of_connectors=_int_or_none(config.get("NumberOfConnectors")),
+            max_stack_level=_int_or_none(config.get("ChargeProfileMaxStackLevel")),
+            rate_units=_rate_units(config.get("ChargingScheduleAllowedChargingRateUnit")),
+            max_periods=_int_or_none(config.get("ChargingScheduleMaxPeriods")),
+            meter_interval=_int_or_none(config.get("MeterValueSampleInterval")),
+            sampled_measurands=_csl(config.get("MeterValuesSampledData")),
+            configuration=config,
+        )
+
+    async def configure_metering(
+        self, *, interval: int | None = None, measurands: Sequence[str] | None = None
+    ) -> None:
+        """ChangeConfiguration of MeterValueSampleInterval and MeterValuesSampledData."""
+        if interval is not None:
+            await self.change_configuration("MeterValueSampleInterval", str(interval))
+        if measurands is not None:
+            await self.change_configuration("MeterValuesSampledData", ",".join(measurands))
+
+    async def clear_cache(self) -> str:
+        """ClearCache."""
+        result = await self.send_call(call.ClearCache())
+        return self.expect(result.status)
+
+    async def data_transfer(
+        self, vendor_id: str, message_id: str | None, data: str | None
+    ) -> dict[str, Any]:
+        """DataTransfer."""
         result = await self.send_call(
-            call.SetChargingProfile(connector_id=connector_id, cs_charging_profiles=profile)
+            call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
+        )
+        return {"status": self.expect(result.status), "data": result.data}
+
+    async def trigger_message(
+        self, message: TriggerableMessage, connector_id: int | None = None
+    ) -> str:
+        """TriggerMessage."""
+        result = await self.send_call(
+            call.TriggerMessage(
+                requested_message=MessageTrigger(message.value), connector_id=connector_id
+            )
         )
         return self.expect(result.status)
 
-    async def trigger_boot(self) -> str:
-        """TriggerMessage(BootNotification)."""
+    async def set_charging_profile(self, connector_id: int, profile: ChargingProfile) -> str:
+        """SetChargingProfile."""
         result = await self.send_call(
-            call.TriggerMessage(requested_message=MessageTrigger.boot_notification)
+            call.SetChargingProfile(
+                connector_id=connector_id, cs_charging_profiles=_wire(profile_as_dict(profile))
+            )
         )
         return self.expect(result.status)
 
-    async def get_configuration(self, keys: list[str] | None = None) -> dict[str, Any]:
-        """GetConfiguration; returns ``{key: value}`` plus ``unknown_keys``."""
-        result = await self.send_call(call.GetConfiguration(key=keys or None))
-        values: dict[str, Any] = {
-            item["key"]: item.get("value") for item in result.configuration_key or []
+    async def clear_charging_profile(
+        self,
+        *,
+        profile_id: int | None = None,
+        connector_id: int | None = None,
+        purpose: ProfilePurpose | None = None,
+        stack_level: int | None = None,
+    ) -> str:
+        """ClearChargingProfile; Unknown (nothing matched) is not an error."""
+        result = await self.send_call(
+            call.ClearChargingProfile(
+                id=profile_id,
+                connector_id=connector_id,
+                charging_profile_purpose=(
+                    None if purpose is None else ChargingProfilePurposeType(purpose.value)
+                ),
+                stack_level=stack_level,
+            )
+        )
+        return self.expect(result.status, "Accepted", "Unknown")
+
+    async def get_composite_schedule(
+        self, connector_id: int, duration: int, unit: RateUnit | None = None
+    ) -> dict[str, Any]:
+        """GetCompositeSchedule."""
+        result = await self.send_call(
+            call.GetCompositeSchedule(
+                connector_id=connector_id,
+                duration=duration,
+                charging_rate_unit=None if unit is None else ChargingRateUnitType(unit.value),
+            )
+        )
+        schedule = result.charging_schedule
+        return {
+            "status": self.expect(result.status),
+            "connector_id": result.connector_id,
+            "schedule_start": _datetime_or_none(result.schedule_start),
+            "schedule": None if schedule is None else _schedule(schedule),
         }
-        return {"configuration": values, "unknown_keys": list(result.unknown_key or [])}
+
+    async def update_firmware(
+        self,
+        location: str,
+        retrieve_date: datetime,
+        *,
+        retries: int | None = None,
+        retry_interval: int | None = None,
+    ) -> str:
+        """UpdateFirmware; its answer carries no status, so an answer means Accepted."""
+        await self.send_call(
+            call.UpdateFirmware(
+                location=location,
+                retrieve_date=format_timestamp(retrieve_date),
+                retries=retries,
+                retry_interval=retry_interval,
+            )
+        )
+        return "Accepted"
+
+    async def get_diagnostics(
+        self,
+        location: str,
+        *,
+        retries: int | None = None,
+        retry_interval: int | None = None,
+        start_time: datetime | None = None,
+        stop_time: datetime | None = None,
+    ) -> dict[str, Any]:
+        """GetDiagnostics; the answer names the file the charger will upload, if any."""
+        result = await self.send_call(
+            call.GetDiagnostics(
+                location=location,
+                retries=retries,
+                retry_interval=retry_interval,
+                start_time=None if start_time is None else format_timestamp(start_time),
+                stop_time=None if stop_time is None else format_timestamp(stop_time),
+            )
+        )
+        return {"status": "Accepted", "file_name": result.file_name}
+
+    async def reserve_now(
+        self,
+        connector_id: int,
+        expiry_date: datetime,
+        id_tag: str,
+        reservation_id: int,
+        parent_id_tag: str | None = None,
+    ) -> str:
+        """ReserveNow."""
+        result = await self.send_call(
+            call.ReserveNow(
+                connector_id=connector_id,
+                expiry_date=format_timestamp(expiry_date),
+                id_tag=id_tag,
+                reservation_id=reservation_id,
+                parent_id_tag=parent_id_tag,
+            )
+        )
+        return self.expect(result.status)
+
+    async def cancel_reservation(self, reservation_id: int) -> str:
+        """CancelReservation."""
+        result = await self.send_call(call.CancelReservation(reservation_id=reservation_id))
+        return self.expect(result.status)
+
+    async def send_local_list(
+        self, version: int, entries: Sequence[LocalListEntry], *, full: bool
+    ) -> str:
+        """SendLocalList."""
+        result = await self.send_call(
+            call.SendLocalList(
+                list_version=version,
+                update_type=UpdateType.full if full else UpdateType.differential,
+                local_authorization_list=[_local_list_entry(entry) for entry in entries],
+            )
+        )
+        return self.expect(result.status)
+
+    async def get_local_list_version(self) -> int:
+        """GetLocalListVersion."""
+        result = await self.send_call(call.GetLocalListVersion())
+        return int(result.list_version)
+
+
+def _wire(data: dict[str, Any]) -> dict[str, Any]:
+    """Plain data with datetimes in the form chargers accept."""
+    return {
+        key: format_timestamp(value)
+        if isinstance(value, datetime)
+        else _wire(value)
+        if isinstance(value, dict)
+        else value
+        for key, value in data.items()
+    }
+
+
+def _schedule(data: dict[str, Any]) -> ChargingSchedule:
+    """A ChargingSchedule from a charger's answer (already snake_cased and schema-checked)."""
+    start = data.get("start_schedule")
+    return schedule_from_dict({**data, "start_schedule": _datetime_or_none(start)})
+
+
+def _local_list_entry(entry: LocalListEntry) -> dict[str, Any]:
+    if entry.status is None:
+        return {"id_tag": entry.id_tag}
+    info: dict[str, Any] = {"status": entry.status.value}
+    if entry.expiry_date is not None:
+        info["expiry_date"] = format_timestamp(entry.expiry_date)
+    if entry.parent_id_tag is not None:
+        info["parent_id_tag"] = entry.parent_id_tag
+    return {"id_tag": entry.id_tag, "id_tag_info": info}
+
+
+def _datetime_or_none(value: str | None) -> datetime | None:
+    return None if value is None else parse_timestamp(value)
+
+
+def _csl(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated configuration value as its items."""
+    if value is None:
+        return None
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def _csl_set(value: str | None) -> frozenset[str] | None:
+    items = _csl(value)
+    return None if items is None else frozenset(items)
+
+
+def _rate_units(value: str | None) -> frozenset[RateUnit] | None:
+    items = _csl(value)
+    if items is None:
+        return None
+    names = {"Current": RateUnit.AMPS, "Power": RateUnit.WATTS}
+    return frozenset(names[item] for item in items if item in names)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None

@@ -1,0 +1,1 @@
+"""Smart charging without Home Assistant or a wire format: profiles, limits and plans."""
