@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -40,14 +41,14 @@ ABSOLUTE_PROFILE = {
     "charging_profile_kind": "Absolute",
     "valid_to": "2030-01-02T00:00:00+01:00",
     "charging_schedule": {
-        "charging_rate_unit": "W",
+        "charging_rate_unit": "A",
         "start_schedule": "2030-01-01T22:00:00Z",
         "duration": 7200,
         "charging_schedule_period": [
-            {"start_period": 0, "limit": 11000, "number_phases": 3},
-            {"start_period": 3600, "limit": 3680.5},
+            {"start_period": 0, "limit": 16, "number_phases": 3},
+            {"start_period": 3600, "limit": 6.5},
         ],
-        "min_charging_rate": 1380,
+        "min_charging_rate": 6,
     },
 }
 ABSOLUTE_PROFILE_RECEIVED = {
@@ -59,12 +60,12 @@ ABSOLUTE_PROFILE_RECEIVED = {
     "charging_schedule": {
         "duration": 7200,
         "start_schedule": "2030-01-01T22:00:00.000Z",
-        "charging_rate_unit": "W",
+        "charging_rate_unit": "A",
         "charging_schedule_period": [
-            {"start_period": 0, "limit": 11000.0, "number_phases": 3},
-            {"start_period": 3600, "limit": 3680.5},
+            {"start_period": 0, "limit": 16.0, "number_phases": 3},
+            {"start_period": 3600, "limit": 6.5},
         ],
-        "min_charging_rate": 1380.0,
+        "min_charging_rate": 6.0,
     },
 }
 
@@ -456,3 +457,74 @@ async def test_limit_shortcut_updates_the_slider(
         assert request["cs_charging_profiles"]["charging_profile_id"] == 1001
         await hass.async_block_till_done()
         assert hass.states.get("number.cp1_maximum_current").state == "14.0"
+
+
+async def test_profile_fitted_to_the_charger(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Profiles go out in a unit the charger takes, within its stack levels and periods."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["ChargeProfileMaxStackLevel"] = "2"
+        cp.configuration["ChargingScheduleMaxPeriods"] = "2"
+        await booted(hass, cp)
+        device_id = charger_device_id(hass)
+        profile = {
+            "charging_profile_id": 3,
+            "stack_level": 2,
+            "charging_profile_purpose": "TxDefaultProfile",
+            "charging_profile_kind": "Relative",
+            "charging_schedule": {
+                "charging_rate_unit": "W",
+                "charging_schedule_period": [
+                    {"start_period": 0, "limit": 11040},
+                    {"start_period": 60, "limit": 4140},
+                ],
+            },
+        }
+        await call_action(
+            hass, "set_charging_profile", {"device_id": device_id, "charging_profile": profile}
+        )
+        sent = cp.calls("SetChargingProfile")[-1]["cs_charging_profiles"]["charging_schedule"]
+        assert sent["charging_rate_unit"] == "A"
+        assert sent["charging_schedule_period"] == [
+            {"start_period": 0, "limit": 16.0},
+            {"start_period": 60, "limit": 6.0},
+        ]
+
+        for change, key in (
+            ({"stack_level": 3}, "too_many_stack_level"),
+            (
+                {
+                    "charging_schedule": profile["charging_schedule"]
+                    | {
+                        "charging_schedule_period": [
+                            {"start_period": 60 * i, "limit": 6000} for i in range(3)
+                        ]
+                    }
+                },
+                "too_many_periods",
+            ),
+        ):
+            with pytest.raises(ServiceValidationError) as err:
+                await call_action(
+                    hass,
+                    "set_charging_profile",
+                    {"device_id": device_id, "charging_profile": profile | change},
+                )
+            assert err.value.translation_key == key
+        assert len(cp.calls("SetChargingProfile")) == 1
+
+
+async def test_connector_devices(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+    """On a two-connector charger a connector's device targets that connector."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["NumberOfConnectors"] = "2"
+        await booted(hass, cp, connectors=2)
+        await call_action(hass, "unlock_connector", {"device_id": charger_device_id(hass, "CP1_2")})
+        assert cp.calls("UnlockConnector") == [{"connector_id": 2}]
+        with pytest.raises(ServiceValidationError) as err:
+            await call_action(hass, "unlock_connector", {"device_id": charger_device_id(hass)})
+        assert err.value.translation_key == "connector_required"
+        # Charger-wide commands sent to a connector's device go to its charger.
+        await call_action(hass, "reset", {"device_id": charger_device_id(hass, "CP1_1")})
+        assert cp.calls("Reset") == [{"type": "Soft"}]

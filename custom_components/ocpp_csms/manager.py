@@ -57,6 +57,7 @@ from .server import OcppServer, create_ssl_context
 from .smart_charging.profile import (
     DEFAULT_PHASES,
     DEFAULT_VOLTAGE,
+    ChargingProfile,
     Electrical,
     RateUnit,
     in_unit,
@@ -196,6 +197,36 @@ class CentralSystem:
                 translation_placeholders={"cp_id": cp_id, "detail": str(err)},
             ) from err
 
+    def fit_profile(self, cp_id: str, profile: ChargingProfile) -> ChargingProfile:
+        """Check a profile against what the charger allows; put it in a unit it accepts."""
+        capabilities = self.charger_model(cp_id).capabilities
+        limits = (
+            ("stack_level", profile.stack_level, capabilities.max_stack_level),
+            ("periods", len(profile.schedule.periods), capabilities.max_periods),
+        )
+        for what, value, allowed in limits:
+            if allowed is not None and value > allowed:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key=f"too_many_{what}",
+                    translation_placeholders={
+                        "cp_id": cp_id,
+                        "value": str(value),
+                        "allowed": str(allowed),
+                    },
+                )
+        return in_unit(profile, capabilities.rate_units, self.electrical(cp_id))
+
+    async def async_set_charging_profile(
+        self, cp_id: str, connector_id: int, profile: ChargingProfile
+    ) -> str:
+        """Install a profile the charger can take."""
+        fitted = self.fit_profile(cp_id, profile)
+        status: str = await self.async_command(
+            cp_id, lambda session: session.set_charging_profile(connector_id, fitted)
+        )
+        return status
+
     async def async_set_current_limit(
         self, cp_id: str, connector_id: int, limit: float, unit: RateUnit = RateUnit.AMPS
     ) -> str:
@@ -203,15 +234,11 @@ class CentralSystem:
 
         The limit goes out in a unit the charger accepts; the connector remembers it in amps.
         """
+        status = await self.async_set_charging_profile(
+            cp_id, connector_id, limit_profile(connector_id, limit, unit)
+        )
         charger = self.charger_model(cp_id)
-        electrical = self.electrical(cp_id)
-        profile = in_unit(
-            limit_profile(connector_id, limit, unit), charger.capabilities.rate_units, electrical
-        )
-        status: str = await self.async_command(
-            cp_id, lambda session: session.set_charging_profile(connector_id, profile)
-        )
-        amps = electrical.to_unit(limit, unit, RateUnit.AMPS)
+        amps = self.electrical(cp_id).to_unit(limit, unit, RateUnit.AMPS)
         targets = range(1, charger.connector_count + 1) if connector_id == 0 else (connector_id,)
         for target in targets:
             charger.connector(target).current_limit = round(amps, 1)

@@ -203,6 +203,8 @@ async def _remote_start(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     profile: ChargingProfile | None = data.get(ATTR_CHARGING_PROFILE)
     if profile is not None and profile.purpose != ProfilePurpose.TX:
         raise _invalid("tx_profile_required", cp_id=target.cp_id)
+    if profile is not None:
+        profile = target.central.fit_profile(target.cp_id, profile)
     id_tag = data.get(ATTR_ID_TAG, REMOTE_ID_TAG)
     return await target.status(lambda s: s.remote_start(connector_id, id_tag, profile))
 
@@ -272,8 +274,11 @@ async def _set_charging_profile(target: Target, data: dict[str, Any]) -> dict[st
         status = await target.central.async_set_current_limit(
             target.cp_id, connector_id, data[ATTR_LIMIT], data[ATTR_UNIT]
         )
-        return {"status": status}
-    return await target.status(lambda s: s.set_charging_profile(connector_id, profile))
+    else:
+        status = await target.central.async_set_charging_profile(
+            target.cp_id, connector_id, profile
+        )
+    return {"status": status}
 
 
 async def _clear_charging_profile(target: Target, data: dict[str, Any]) -> dict[str, Any]:
