@@ -47,6 +47,12 @@ def chargers() -> list[str]:
 
 
 @pytest.fixture
+def charger_data() -> dict[str, Any]:
+    """Settings of every accepted charger (subentry data besides its id)."""
+    return {}
+
+
+@pytest.fixture
 def options() -> dict[str, Any]:
     """Options of the central system."""
     return {}
@@ -54,7 +60,11 @@ def options() -> dict[str, Any]:
 
 @pytest.fixture
 async def central(
-    hass: HomeAssistant, port: int, chargers: list[str], options: dict[str, Any]
+    hass: HomeAssistant,
+    port: int,
+    chargers: list[str],
+    charger_data: dict[str, Any],
+    options: dict[str, Any],
 ) -> AsyncIterator[MockConfigEntry]:
     """A loaded central system listening on 127.0.0.1."""
     entry = MockConfigEntry(
@@ -62,7 +72,7 @@ async def central(
         title="OCPP Central System",
         data={CONF_HOST: "127.0.0.1", CONF_PORT: port},
         options=options,
-        subentries_data=[charger_subentry(cp_id) for cp_id in chargers],
+        subentries_data=[charger_subentry(cp_id, **charger_data) for cp_id in chargers],
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)

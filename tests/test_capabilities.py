@@ -12,13 +12,11 @@ from custom_components.ocpp_csms.const import (
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
     CONF_PHASES,
-    DOMAIN,
     SUBENTRY_CHARGER,
 )
 from custom_components.ocpp_csms.diagnostics import async_get_config_entry_diagnostics
 
 from .charge_point import booted, connect
-from .conftest import charger_subentry
 
 NUMBER_ENTITY = "number.cp1_maximum_current"
 
@@ -71,21 +69,13 @@ async def test_capabilities_are_kept(
 
 
 @pytest.mark.parametrize(
-    ("phases", "watts"),
-    [(3, 11040.0), (1, 3680.0)],
+    ("charger_data", "watts"),
+    [({CONF_PHASES: 3}, 11040.0), ({CONF_PHASES: 1}, 3680.0)],
 )
 async def test_power_only_charger(
-    hass: HomeAssistant, port: int, phases: int, watts: float
+    hass: HomeAssistant, central: MockConfigEntry, port: int, watts: float
 ) -> None:
     """A charger that only takes power limits gets the slider's amps as watts."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={"host": "127.0.0.1", "port": port},
-        subentries_data=[charger_subentry("CP1", **{CONF_PHASES: phases})],
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
     async with connect(port, "CP1") as cp:
         cp.configuration["ChargingScheduleAllowedChargingRateUnit"] = "Power"
         await booted(hass, cp)
@@ -97,27 +87,20 @@ async def test_power_only_charger(
         }
         await hass.async_block_till_done()
         assert hass.states.get(NUMBER_ENTITY).state == "16.0"
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_metering_settings(hass: HomeAssistant, port: int) -> None:
+@pytest.mark.parametrize(
+    "charger_data",
+    [
+        {
+            CONF_METER_INTERVAL: 30,
+            CONF_MEASURANDS: ["Energy.Active.Import.Register", "Power.Active.Import"],
+        }
+    ],
+)
+async def test_metering_settings(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """The chosen sample interval and measurands are written once, and again when changed."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={"host": "127.0.0.1", "port": port},
-        subentries_data=[
-            charger_subentry(
-                "CP1",
-                **{
-                    CONF_METER_INTERVAL: 30,
-                    CONF_MEASURANDS: ["Energy.Active.Import.Register", "Power.Active.Import"],
-                },
-            )
-        ],
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = central
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         assert cp.calls("ChangeConfiguration") == [
@@ -144,24 +127,15 @@ async def test_metering_settings(hass: HomeAssistant, port: int) -> None:
         assert cp.calls("ChangeConfiguration")[2:] == [
             {"key": "MeterValueSampleInterval", "value": "15"}
         ]
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
+@pytest.mark.parametrize("charger_data", [{CONF_METER_INTERVAL: 5}])
 async def test_refused_metering_settings_are_logged(
-    hass: HomeAssistant, port: int, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, central: MockConfigEntry, port: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A charger refusing the settings keeps working; the refusal is logged."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={"host": "127.0.0.1", "port": port},
-        subentries_data=[charger_subentry("CP1", **{CONF_METER_INTERVAL: 5})],
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
     async with connect(port, "CP1") as cp:
         cp.replies["ChangeConfiguration"] = "Rejected"
         await booted(hass, cp)
         assert "CP1: could not set its meter values" in caplog.text
         assert hass.states.get("sensor.cp1_status").state == "available"
-    await hass.config_entries.async_unload(entry.entry_id)
