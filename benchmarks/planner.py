@@ -9,7 +9,9 @@ energy needs, in three kinds of problem:
 
 Prints, per kind, the worst and mean cost ratio (planner / optimum, on cases whose optimum
 costs money), the worst excess per kWh on cases whose optimum earns money, how many plans
-deliver more energy than asked (the optimum never does), and the planning time per call. Run: ``.venv/bin/python benchmarks/planner.py [--cases N] [--seed S]``.
+deliver more energy than asked (the optimum never does), and the planning time per call.
+
+Run: ``.venv/bin/python benchmarks/planner.py [--cases N] [--seed S]``.
 """
 
 from __future__ import annotations
