@@ -213,6 +213,7 @@ def test_window_and_gaps() -> None:
         (T0 + timedelta(minutes=30), T0 + timedelta(hours=3), 0, None),
         (T0 + timedelta(hours=3), T0 + timedelta(hours=3, minutes=30), 10000, 0.0),
     ]
+    assert result.estimated_cost == 0.0  # time without a price costs nothing when idle
 
 
 def test_negative_prices_fill_first() -> None:

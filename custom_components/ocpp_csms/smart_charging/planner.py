@@ -101,13 +101,11 @@ def plan(request: PlanRequest, slots: Sequence[PriceSlot]) -> Plan:
         PlannedPeriod(b.start, b.end, b.power_w, b.price if b.priced else None)
         for b in _merge_equal(blocks)
     )
-    energy = sum(p.energy_kwh for p in periods)
-    cost = sum(b.power_w / 1000 * b.cost_per_kw for b in blocks)
     return Plan(
         periods=periods,
-        energy_kwh=round(energy, 6),
-        estimated_cost=round(cost, 6),
-        fully_met=energy >= request.energy_kwh - 1e-3,
+        energy_kwh=round(_energy(blocks), 6),
+        estimated_cost=round(_cost(blocks), 6),
+        fully_met=_meets(blocks, request),
     )
 
 
@@ -268,12 +266,16 @@ def _fit_periods(blocks: list[_Block], request: PlanRequest, max_periods: int) -
     return min(outcomes, key=lambda merged: (not _meets(merged, request), _cost(merged)))
 
 
+def _energy(blocks: list[_Block]) -> float:
+    return sum(b.power_w / 1000 * b.hours for b in blocks)
+
+
 def _meets(blocks: list[_Block], request: PlanRequest) -> bool:
-    energy = sum(b.power_w / 1000 * b.hours for b in blocks)
-    return energy >= request.energy_kwh - EPSILON_KWH * 1000
+    return _energy(blocks) >= request.energy_kwh - EPSILON_KWH * 1000
 
 
 def _cost(blocks: list[_Block]) -> float:
+    # Blocks that do not charge cost nothing, even time without a price (cost_per_kw = inf).
     return sum(b.power_w / 1000 * b.cost_per_kw for b in blocks if b.power_w)
 
 
