@@ -27,6 +27,7 @@ from .const import DOMAIN, REMOTE_ID_TAG
 from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger
 from .protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
+from .protocol.wire import map_datetimes
 from .smart_charging.profile import (
     ChargingProfile,
     ProfileKind,
@@ -177,6 +178,12 @@ class Target:
             )
         return int(connector_id)
 
+    def optional_connector_id(self, data: Mapping[str, Any]) -> int | None:
+        """The connector the call names (0 allowed), or None when it names none."""
+        if ATTR_CONNECTOR_ID not in data and self.device_connector_id is None:
+            return None
+        return self.connector_id(data, allow_zero=True)
+
     async def status(self, command: Callable[[Any], Awaitable[str]]) -> dict[str, Any]:
         """Run a command that answers with a status."""
         return {"status": await self.central.async_command(self.cp_id, command)}
@@ -256,11 +263,7 @@ async def _data_transfer(target: Target, data: dict[str, Any]) -> dict[str, Any]
 
 
 async def _trigger_message(target: Target, data: dict[str, Any]) -> dict[str, Any]:
-    connector_id = (
-        target.connector_id(data, allow_zero=True)
-        if ATTR_CONNECTOR_ID in data or target.device_connector_id is not None
-        else None
-    )
+    connector_id = target.optional_connector_id(data)
     message = TriggerableMessage(data["requested_message"])
     return await target.status(lambda s: s.trigger_message(message, connector_id))
 
@@ -282,11 +285,7 @@ async def _set_charging_profile(target: Target, data: dict[str, Any]) -> dict[st
 
 
 async def _clear_charging_profile(target: Target, data: dict[str, Any]) -> dict[str, Any]:
-    connector_id = (
-        target.connector_id(data, allow_zero=True)
-        if ATTR_CONNECTOR_ID in data or target.device_connector_id is not None
-        else None
-    )
+    connector_id = target.optional_connector_id(data)
     return await target.status(
         lambda s: s.clear_charging_profile(
             profile_id=data.get("id"),
@@ -503,7 +502,8 @@ def _handler(action: OcppAction) -> Callable[[ServiceCall], Coroutine[Any, Any, 
     async def handle(call: ServiceCall) -> ServiceResponse:
         target = _resolve_target(call.hass, call.data[ATTR_DEVICE_ID])
         result = await action.run(target, dict(call.data))
-        return _jsonable(result) if call.return_response else None
+        # Service responses are JSON: datetimes become ISO 8601 strings.
+        return map_datetimes(result, datetime.isoformat) if call.return_response else None
 
     return handle
 
@@ -533,17 +533,6 @@ def _target_for(central: CentralSystem, identifier: str) -> Target | None:
     if connector.isdigit() and (charger := central.known_charger(cp_id)) is not None:
         return Target(central, charger, int(connector))
     return None
-
-
-def _jsonable(value: Any) -> Any:
-    """Service responses are JSON: datetimes become ISO 8601 strings."""
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {key: _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(item) for item in value]
-    return value
 
 
 def _invalid(key: str, **placeholders: str) -> ServiceValidationError:

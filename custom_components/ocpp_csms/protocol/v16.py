@@ -36,7 +36,7 @@ from .interface import (
     TriggerableMessage,
 )
 from .session import OcppSession
-from .wire import format_timestamp, parse_timestamp, to_snake, utc_now
+from .wire import format_timestamp, map_datetimes, parse_timestamp, to_snake, utc_now
 
 
 def parse_meter_values(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
@@ -421,14 +421,8 @@ class ChargePoint16(OcppSession):
 
 def _wire(data: dict[str, Any]) -> dict[str, Any]:
     """Plain data with datetimes in the form chargers accept."""
-    return {
-        key: format_timestamp(value)
-        if isinstance(value, datetime)
-        else _wire(value)
-        if isinstance(value, dict)
-        else value
-        for key, value in data.items()
-    }
+    wired: dict[str, Any] = map_datetimes(data, format_timestamp)
+    return wired
 
 
 def _schedule(data: dict[str, Any]) -> ChargingSchedule:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 import re
+from typing import Any
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -18,6 +20,17 @@ def format_timestamp(value: datetime) -> str:
     return (
         value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
     )
+
+
+def map_datetimes(value: Any, convert: Callable[[datetime], Any]) -> Any:
+    """Plain data with every datetime inside (dicts, lists, tuples) converted."""
+    if isinstance(value, datetime):
+        return convert(value)
+    if isinstance(value, dict):
+        return {key: map_datetimes(item, convert) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [map_datetimes(item, convert) for item in value]
+    return value
 
 
 def parse_timestamp(value: str | None) -> datetime:
