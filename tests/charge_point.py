@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+import json
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from ocpp.messages import MessageType
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
@@ -73,12 +75,19 @@ class ClientChargePoint(ChargePoint):
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.replies: dict[str, str | dict[str, Any]] = {}
         self.configuration: dict[str, str] = dict(DEFAULT_CONFIGURATION)
+        self.ignored: set[str] = set()  # CALLs of these actions are never answered
         self.got_call = asyncio.Event()
         for action in DEFAULT_ANSWERS:
             self.route_map[action] = {
                 "_on_action": self._answerer(action),
                 "_skip_schema_validation": False,
             }
+
+    async def route_message(self, raw_msg: str) -> None:
+        frame = json.loads(raw_msg)
+        if frame[0] == MessageType.Call and frame[2] in self.ignored:
+            return
+        await super().route_message(raw_msg)
 
     def _record(self, action: str, payload: dict[str, Any]) -> None:
         self.received.append((action, payload))

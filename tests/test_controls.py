@@ -140,13 +140,7 @@ async def test_timeout(
     monkeypatch.setattr("custom_components.ocpp_csms.manager.CALL_TIMEOUT", 0.2)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        real_route = cp.route_message
-
-        async def swallow_reset(raw: str) -> None:
-            if '"Reset"' not in raw:
-                await real_route(raw)
-
-        monkeypatch.setattr(cp, "route_message", swallow_reset)
+        cp.ignored.add("Reset")
         with pytest.raises(HomeAssistantError) as err:
             await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
         assert err.value.translation_key == "charger_timeout"
