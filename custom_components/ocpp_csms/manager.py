@@ -455,13 +455,14 @@ class CentralSystem:
             return
         if (charger := self._chargers.get(cp_id)) is None:
             return
+        changed = capabilities != charger.capabilities
         charger.capabilities = capabilities
         charger.number_of_connectors = capabilities.number_of_connectors or 0
         for connector_id in range(1, charger.number_of_connectors + 1):
             if connector_id not in charger.connectors:
                 charger.connector(connector_id)
                 self.connector_added(charger, connector_id)
-        if (subentry_id := self._subentry_id(cp_id)) is not None:
+        if changed and (subentry_id := self._subentry_id(cp_id)) is not None:
             # Controls that depend on what the charger supports appear now.
             for request in _requests_for(charger, subentry_id):
                 self._request(request)
