@@ -21,6 +21,8 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     BooleanSelector,
+    EntitySelector,
+    EntitySelectorConfig,
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
@@ -45,6 +47,7 @@ from .const import (
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
     CONF_PHASES,
+    CONF_PRICE_ENTITY,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
@@ -102,6 +105,7 @@ CHARGER_SCHEMA = vol.Schema(
         vol.Optional(CONF_MEASURANDS): SelectSelector(
             SelectSelectorConfig(options=list(MEASURAND_NAMES), multiple=True)
         ),
+        vol.Optional(CONF_PRICE_ENTITY): EntitySelector(EntitySelectorConfig(domain="sensor")),
     }
 )
 _TAGS = TextSelector(TextSelectorConfig(multiple=True))

@@ -33,6 +33,7 @@ CONF_PHASES: Final = "phases"
 CONF_VOLTAGE: Final = "voltage"
 CONF_METER_INTERVAL: Final = "meter_interval"
 CONF_MEASURANDS: Final = "measurands"
+CONF_PRICE_ENTITY: Final = "price_entity"
 
 # Transport
 SUBPROTOCOL_OCPP16: Final = "ocpp1.6"

@@ -24,6 +24,11 @@ def _always(_charger: Charger) -> bool:
     return True
 
 
+def takes_profiles(charger: Charger) -> bool:
+    """Whether a charger takes charging profiles: limits and plans exist only then."""
+    return charger.capabilities.smart_charging
+
+
 @dataclass(frozen=True, kw_only=True)
 class OcppEntityDescription(EntityDescription):
     """How an entity reads the model; ``exists_fn`` creates only what a charger supports."""

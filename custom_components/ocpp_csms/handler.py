@@ -124,6 +124,7 @@ class ChargerLink:
         }
         self._central.fire(EVENT_TRANSACTION_STOPPED, data)
         self._changed(connector.id, save_now=True)
+        self._central.plans.session_ended(self.cp_id, connector.id)
         return status
 
     def meter_values(

@@ -43,6 +43,7 @@ from .const import (
 from .devices import move_first_connector_to_child_device, update_charger_device
 from .handler import ChargerLink
 from .model import BootInfo, Charger
+from .planning import ChargingPlans
 from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession
 from .protocol.interface import (
     AuthStatus,
@@ -102,6 +103,7 @@ class CentralSystem:
         self._next_transaction_id = 1
         self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
         self._entity_ids: dict[str, set[str]] = {}
+        self.plans = ChargingPlans(self)
         self.server = OcppServer(
             entry.data[CONF_HOST],
             entry.data[CONF_PORT],
@@ -117,6 +119,7 @@ class CentralSystem:
         self._next_transaction_id, stored = await self._store.async_load()
         for cp_id, _ in self._charger_subentries():
             self._chargers[cp_id] = stored.get(cp_id) or Charger(cp_id)
+        self.plans.async_start()
         ssl_context = None
         if self.data.get(CONF_SSL):
             ssl_context = await self.hass.async_add_executor_job(
@@ -126,6 +129,7 @@ class CentralSystem:
 
     async def async_stop(self) -> None:
         """Close every connection, free the port and save."""
+        self.plans.async_stop()
         await self.server.async_stop()
         await self._store.async_save(self._snapshot())
 
@@ -138,7 +142,7 @@ class CentralSystem:
         self._sync_subentries()
         for cp_id in self._sessions.keys() & self._chargers.keys():
             if self._chargers[cp_id].accepted:
-                self._background(self._async_apply_metering(cp_id), f"configure {cp_id}")
+                self.background(self._async_apply_metering(cp_id), f"configure {cp_id}")
         return False
 
     # Connections
@@ -151,7 +155,7 @@ class CentralSystem:
         )
         if (previous := self._sessions.get(cp_id)) is not None:
             _LOGGER.info("%s connected again; closing its previous connection", cp_id)
-            self._background(previous.close(), f"close replaced connection of {cp_id}")
+            self.background(previous.close(), f"close replaced connection of {cp_id}")
         self._sessions[cp_id] = session
         charger = self.charger_model(cp_id)
         charger.connected = True
@@ -292,7 +296,7 @@ class CentralSystem:
             update_charger_device(dr.async_get(self.hass), charger)
             charger.notify(0)
             self.save()
-            self._background(self._async_after_boot(cp_id), f"configure {cp_id}")
+            self.background(self._async_after_boot(cp_id), f"configure {cp_id}")
             return Registration.ACCEPTED, self.heartbeat_interval
         charger.accepted = False
         ignored = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, cp_id)
@@ -416,14 +420,14 @@ class CentralSystem:
                 self._request(request)
             if charger.connected and not charger.accepted:
                 # Accepted by the user while Pending: ask for a BootNotification now.
-                self._background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
+                self.background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
             # Deferred: the flow that accepted the charger may still be finishing its step.
             self.hass.loop.call_soon(self._dismiss_discovery, cp_id)
         for cp_id in self._chargers.keys() - current.keys():
             self._chargers.pop(cp_id)
             self._entity_ids.pop(cp_id, None)
             if (session := self._sessions.get(cp_id)) is not None:
-                self._background(session.close(), f"disconnect removed charger {cp_id}")
+                self.background(session.close(), f"disconnect removed charger {cp_id}")
         self.save()
 
     def _dismiss_discovery(self, cp_id: str) -> None:
@@ -433,7 +437,8 @@ class CentralSystem:
 
     # Background work
 
-    def _background(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+    def background(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run work that outlives the current message, cancelled when the entry unloads."""
         self.entry.async_create_background_task(self.hass, coro, name)
 
     async def _async_trigger_boot(self, cp_id: str) -> None:
@@ -468,6 +473,7 @@ class CentralSystem:
                 self._request(request)
         self.save()
         await self._async_apply_metering(cp_id)
+        await self.plans.async_resend(cp_id)
 
     async def _async_apply_metering(self, cp_id: str) -> None:
         """Set the meter sample interval and measurands the user chose, when they differ."""

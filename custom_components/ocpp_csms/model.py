@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
+from .smart_charging.charging_plan import ChargingPlan
 from .smart_charging.profile import RateUnit
 
 type Listener = Callable[[], None]
@@ -107,6 +108,32 @@ class Transaction:
 
 
 @dataclass(slots=True)
+class PlanSettings:
+    """The dashboard's planning inputs of a connector: used whenever smart charging re-plans."""
+
+    enabled: bool = False
+    energy_kwh: float = 20.0
+    ready_by: time = time(7, 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "enabled": self.enabled,
+            "energy_kwh": self.energy_kwh,
+            "ready_by": self.ready_by.isoformat(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PlanSettings:
+        """Restore from storage."""
+        return cls(
+            enabled=data["enabled"],
+            energy_kwh=data["energy_kwh"],
+            ready_by=time.fromisoformat(data["ready_by"]),
+        )
+
+
+@dataclass(slots=True)
 class Connector:
     """A connector (OCPP 1.6) or single-connector EVSE (OCPP 2.0.1); id 0 is the charger."""
 
@@ -118,6 +145,8 @@ class Connector:
     transaction: Transaction | None = None
     last_transaction: Transaction | None = None
     current_limit: float | None = None
+    plan: ChargingPlan | None = None
+    plan_settings: PlanSettings = field(default_factory=PlanSettings)
     meter: dict[str, MeterSample] = field(default_factory=dict)
 
     @property
@@ -157,6 +186,8 @@ class Connector:
                 self.last_transaction.as_dict() if self.last_transaction else None
             ),
             "current_limit": self.current_limit,
+            "plan": self.plan.as_dict() if self.plan else None,
+            "plan_settings": self.plan_settings.as_dict(),
             "meter": {key: sample.as_dict() for key, sample in self.meter.items()},
         }
 
@@ -165,6 +196,8 @@ class Connector:
         """Restore from storage."""
         tx = data.get("transaction")
         last = data.get("last_transaction")
+        plan = data.get("plan")
+        settings = data.get("plan_settings")
         return cls(
             id=data["id"],
             status=data.get("status"),
@@ -174,6 +207,8 @@ class Connector:
             transaction=Transaction.from_dict(tx) if tx else None,
             last_transaction=Transaction.from_dict(last) if last else None,
             current_limit=data.get("current_limit"),
+            plan=ChargingPlan.from_dict(plan) if plan else None,
+            plan_settings=PlanSettings.from_dict(settings) if settings else PlanSettings(),
             meter={k: MeterSample.from_dict(v) for k, v in data.get("meter", {}).items()},
         )
 

@@ -1,8 +1,10 @@
-"""Numbers: the maximum charging current of a connector."""
+"""Numbers: the current limit of a connector, and the energy smart charging should add."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -10,20 +12,37 @@ from homeassistant.components.number import (
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import UnitOfElectricCurrent
+from homeassistant.const import UnitOfElectricCurrent, UnitOfEnergy
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT
-from .entity import OcppEntity, OcppEntityDescription, table_builder
-from .manager import OcppConfigEntry
+from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .manager import CentralSystem, OcppConfigEntry
 
 PARALLEL_UPDATES = 1
+
+MAX_PLAN_ENERGY_KWH = 200.0
 
 
 @dataclass(frozen=True, kw_only=True)
 class OcppNumberDescription(OcppEntityDescription, NumberEntityDescription):
-    """A number read from the model."""
+    """A number read from the model; setting it runs ``set_fn``."""
+
+    set_fn: Callable[[CentralSystem, str, int, float], Awaitable[Any]]
+    max_fn: Callable[[CentralSystem, str], float] | None = None
+
+
+def _rated_current(central: CentralSystem, cp_id: str) -> float:
+    """The charger's rated current, as the user configured it."""
+    return float(central.charger_options(cp_id).get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
+
+
+async def _set_plan_energy(
+    central: CentralSystem, cp_id: str, connector_id: int, value: float
+) -> None:
+    central.charger_model(cp_id).connector(connector_id).plan_settings.energy_kwh = value
+    await central.plans.async_settings_changed(cp_id, connector_id)
 
 
 CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
@@ -36,31 +55,51 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
         native_step=1,
         mode=NumberMode.SLIDER,
         value_fn=lambda _charger, connector: connector.current_limit,
-        exists_fn=lambda charger: charger.capabilities.smart_charging,
+        exists_fn=takes_profiles,
+        set_fn=lambda central, cp_id, connector_id, value: central.async_set_current_limit(
+            cp_id, connector_id, value
+        ),
+        max_fn=_rated_current,
+    ),
+    OcppNumberDescription(
+        key="plan_energy",
+        translation_key="plan_energy",
+        device_class=NumberDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        native_min_value=0,
+        native_max_value=MAX_PLAN_ENERGY_KWH,
+        native_step=0.5,
+        mode=NumberMode.BOX,
+        always_available=True,
+        value_fn=lambda _charger, connector: connector.plan_settings.energy_kwh,
+        exists_fn=takes_profiles,
+        set_fn=_set_plan_energy,
     ),
 )
 
 
 class OcppNumber(OcppEntity, NumberEntity):
-    """The current limit of a connector, applied as a charging profile."""
+    """A number of a connector."""
 
     entity_description: OcppNumberDescription
 
     @property
     def native_value(self) -> float | None:
-        """The last limit the charger accepted."""
+        """The model value."""
         value: float | None = self.model_value
         return value
 
     @property
     def native_max_value(self) -> float:
-        """The charger's rated current, as the user configured it."""
-        options = self.central.charger_options(self.charger.id)
-        return float(options.get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
+        """The upper end: from the charger's settings, or fixed."""
+        if (max_fn := self.entity_description.max_fn) is not None:
+            return max_fn(self.central, self.charger.id)
+        return super().native_max_value
 
     async def async_set_native_value(self, value: float) -> None:
-        """Send the new limit; the connector keeps it once the charger accepts it."""
-        await self.central.async_set_current_limit(self.charger.id, self.connector_id, value)
+        """Apply the value; the model keeps it once it took effect."""
+        set_value = self.entity_description.set_fn
+        await set_value(self.central, self.charger.id, self.connector_id, value)
 
 
 async def async_setup_entry(
@@ -68,7 +107,7 @@ async def async_setup_entry(
     entry: OcppConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Set up the current limit of every connector."""
+    """Set up the numbers of every connector."""
     entry.runtime_data.register_platform(
         table_builder(OcppNumber, (), CONNECTOR_NUMBERS), async_add_entities
     )

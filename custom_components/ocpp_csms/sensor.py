@@ -27,15 +27,17 @@ from homeassistant.const import (
     UnitOfTemperature,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .entity import OcppEntity, OcppEntityDescription, table_builder
+from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .manager import CentralSystem, EntityRequest, OcppConfigEntry
 from .measurands import DISTINCT_LOCATIONS, measurand_key
 from .model import Charger, Connector
+from .protocol.wire import map_datetimes
 
 PARALLEL_UPDATES = 0
 
@@ -312,13 +314,78 @@ class OcppSensor(OcppEntity, SensorEntity):
         return value
 
 
+def _next_planned_start(_charger: Charger, connector: Connector) -> datetime | None:
+    return connector.plan.next_start(dt_util.utcnow()) if connector.plan else None
+
+
+CHARGING_PLAN = OcppSensorDescription(
+    key="charging_plan",
+    translation_key="charging_plan",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    always_available=True,
+    value_fn=_next_planned_start,
+    exists_fn=takes_profiles,
+)
+
+
+class ChargingPlanSensor(OcppSensor):
+    """When the connector's plan charges next; the whole plan in attributes (not recorded)."""
+
+    _unrecorded_attributes = frozenset(
+        {"schedule", "energy_kwh", "estimated_cost", "fully_met", "ready_by"}
+    )
+    _cancel_refresh: CALLBACK_TYPE | None = None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, object] | None:
+        """The schedule the charger received and what it achieves."""
+        if (plan := self.connector.plan) is None:
+            return None
+        summary: dict[str, object] = map_datetimes(plan.summary(), datetime.isoformat)
+        return summary
+
+    def _state_key(self) -> tuple[object, ...]:
+        return (*super()._state_key(), self.connector.plan)
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the model and the clock."""
+        await super().async_added_to_hass()
+        self._refresh_later()
+        self.async_on_remove(self._cancel_timer)
+
+    @callback
+    def _model_updated(self) -> None:
+        super()._model_updated()
+        self._refresh_later()
+
+    @callback
+    def _refresh_later(self) -> None:
+        """Wake up when the next charging window ends: the state moves on to the one after."""
+        self._cancel_timer()
+        plan = self.connector.plan
+        if plan is not None and (when := plan.next_change(dt_util.utcnow())) is not None:
+            self._cancel_refresh = async_track_point_in_utc_time(self.hass, self._refresh, when)
+
+    @callback
+    def _refresh(self, _now: datetime) -> None:
+        self._cancel_refresh = None
+        self._model_updated()
+
+    @callback
+    def _cancel_timer(self) -> None:
+        if self._cancel_refresh is not None:
+            self._cancel_refresh()
+            self._cancel_refresh = None
+
+
 _build_tables = table_builder(OcppSensor, CHARGER_SENSORS, CONNECTOR_SENSORS)
+_build_plan_sensor = table_builder(ChargingPlanSensor, (), (CHARGING_PLAN,))
 
 
 def build_sensors(central: CentralSystem, request: EntityRequest) -> list[Entity]:
     """Sensors for a charger, a connector, or newly reported measurands."""
     if not request.measurand_keys:
-        return _build_tables(central, request)
+        return _build_tables(central, request) + _build_plan_sensor(central, request)
     charger, connector_id = request.charger, request.connector_id
     meter = charger.connector(connector_id).meter
     return [

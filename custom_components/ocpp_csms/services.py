@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 import json
 import secrets
 from typing import Any
@@ -26,6 +26,7 @@ import voluptuous as vol
 from .const import DOMAIN, REMOTE_ID_TAG
 from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger
+from .planning import DEFAULT_MIN_CURRENT
 from .protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
 from .protocol.wire import map_datetimes
 from .smart_charging.profile import (
@@ -55,6 +56,16 @@ _ID_TAG = vol.All(cv.string, vol.Length(min=1, max=20))
 def _utc_datetime(value: Any) -> datetime:
     """A date and time; without a zone it is Home Assistant's local time."""
     return dt_util.as_utc(cv.datetime(value))
+
+
+def _ready_by(value: Any) -> datetime | time:
+    """A deadline: a date and time, or a time of day (its next occurrence)."""
+    if isinstance(value, time | datetime):
+        return value
+    try:
+        return cv.time(value)
+    except vol.Invalid:
+        return _utc_datetime(value)
 
 
 def _snake_keys(value: Any) -> Any:
@@ -362,6 +373,31 @@ async def _get_local_list_version(target: Target, _data: dict[str, Any]) -> dict
     return {"list_version": version}
 
 
+async def _plan_charging(target: Target, data: dict[str, Any]) -> dict[str, Any]:
+    connector_id = target.connector_id(data)
+    if "prices" in data and "price_entity" in data:
+        raise _invalid("one_price_source")
+    plan = await target.central.plans.async_plan(
+        target.cp_id,
+        connector_id,
+        energy_kwh=data["energy_kwh"],
+        ready_by=data["ready_by"],
+        price_entity=data.get("price_entity"),
+        prices=data.get("prices"),
+        max_current=data.get("max_current"),
+        min_current=data["min_current"],
+        phases=data.get("phases"),
+        voltage=data.get("voltage"),
+    )
+    return plan.summary()
+
+
+async def _clear_charging_plan(target: Target, data: dict[str, Any]) -> dict[str, Any]:
+    connector_id = target.connector_id(data)
+    return {"status": await target.central.plans.async_clear(target.cp_id, connector_id)}
+
+
+_CURRENT = vol.All(vol.Coerce(float), vol.Range(min=0, min_included=False, max=1000))
 _OPTIONAL_CONNECTOR: dict[vol.Marker, Any] = {vol.Optional(ATTR_CONNECTOR_ID): _CONNECTOR}
 _RETRIES: dict[vol.Marker, Any] = {
     vol.Optional("retries"): vol.All(vol.Coerce(int), vol.Range(min=0)),
@@ -483,6 +519,25 @@ ACTIONS: dict[str, OcppAction] = {
         _send_local_list,
     ),
     "get_local_list_version": OcppAction({}, _get_local_list_version, SupportsResponse.ONLY),
+    "plan_charging": OcppAction(
+        {
+            **_OPTIONAL_CONNECTOR,
+            vol.Required("energy_kwh"): vol.All(
+                vol.Coerce(float), vol.Range(min=0, min_included=False, max=1000)
+            ),
+            vol.Required("ready_by"): _ready_by,
+            vol.Optional("price_entity"): cv.entity_id,
+            vol.Optional("prices"): vol.Any(list, dict),
+            vol.Optional("max_current"): _CURRENT,
+            vol.Optional("min_current", default=DEFAULT_MIN_CURRENT): vol.All(
+                vol.Coerce(float), vol.Range(min=0, max=1000)
+            ),
+            vol.Optional("phases"): vol.All(vol.Coerce(int), vol.Range(min=1, max=3)),
+            vol.Optional("voltage"): vol.All(vol.Coerce(float), vol.Range(min=50, max=1000)),
+        },
+        _plan_charging,
+    ),
+    "clear_charging_plan": OcppAction(_OPTIONAL_CONNECTOR, _clear_charging_plan),
 }
 
 

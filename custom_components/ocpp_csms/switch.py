@@ -1,4 +1,4 @@
-"""Switches: start/stop charging on a connector, and the charger's availability."""
+"""Switches: start/stop charging, smart charging of a connector, the charger's availability."""
 
 from __future__ import annotations
 
@@ -12,22 +12,38 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import DOMAIN, REMOTE_ID_TAG
-from .entity import OcppEntity, OcppEntityDescription, table_builder
-from .manager import OcppConfigEntry
-from .model import Connector
+from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .manager import CentralSystem, OcppConfigEntry
+from .model import Charger, Connector
 from .protocol.interface import ChargePointCommands
 
 PARALLEL_UPDATES = 1
 
-type SwitchCommand = Callable[[ChargePointCommands, Connector], Awaitable[str]]
+type SwitchAction = Callable[[CentralSystem, Charger, Connector], Awaitable[Any]]
 
 
 @dataclass(frozen=True, kw_only=True)
 class OcppSwitchDescription(OcppEntityDescription, SwitchEntityDescription):
-    """A switch whose state is read from the model and whose actions are OCPP commands."""
+    """A switch whose state is read from the model; turning it runs an action."""
 
-    turn_on_fn: SwitchCommand
-    turn_off_fn: SwitchCommand
+    turn_on_fn: SwitchAction
+    turn_off_fn: SwitchAction
+
+
+def _command(command: Callable[[ChargePointCommands, Connector], Awaitable[str]]) -> SwitchAction:
+    """An action that sends one OCPP command to the charger."""
+
+    async def run(central: CentralSystem, charger: Charger, connector: Connector) -> None:
+        await central.async_command(charger.id, lambda session: command(session, connector))
+
+    return run
+
+
+def _smart_charging(*, enabled: bool) -> SwitchAction:
+    async def run(central: CentralSystem, charger: Charger, connector: Connector) -> None:
+        await central.plans.async_set_enabled(charger.id, connector.id, enabled=enabled)
+
+    return run
 
 
 async def _stop_session(commands: ChargePointCommands, connector: Connector) -> str:
@@ -49,11 +65,11 @@ CHARGER_SWITCHES: tuple[OcppSwitchDescription, ...] = (
         key="available",
         translation_key="available",
         value_fn=_operative,
-        turn_on_fn=lambda commands, connector: commands.change_availability(
-            connector.id, operative=True
+        turn_on_fn=_command(
+            lambda commands, connector: commands.change_availability(connector.id, operative=True)
         ),
-        turn_off_fn=lambda commands, connector: commands.change_availability(
-            connector.id, operative=False
+        turn_off_fn=_command(
+            lambda commands, connector: commands.change_availability(connector.id, operative=False)
         ),
     ),
 )
@@ -63,8 +79,19 @@ CONNECTOR_SWITCHES: tuple[OcppSwitchDescription, ...] = (
         key="charging",
         translation_key="charging",
         value_fn=lambda _charger, connector: connector.transaction is not None,
-        turn_on_fn=lambda commands, connector: commands.remote_start(connector.id, REMOTE_ID_TAG),
-        turn_off_fn=_stop_session,
+        turn_on_fn=_command(
+            lambda commands, connector: commands.remote_start(connector.id, REMOTE_ID_TAG)
+        ),
+        turn_off_fn=_command(_stop_session),
+    ),
+    OcppSwitchDescription(
+        key="smart_charging",
+        translation_key="smart_charging",
+        always_available=True,
+        value_fn=lambda _charger, connector: connector.plan_settings.enabled,
+        exists_fn=takes_profiles,
+        turn_on_fn=_smart_charging(enabled=True),
+        turn_off_fn=_smart_charging(enabled=False),
     ),
 )
 
@@ -81,18 +108,12 @@ class OcppSwitch(OcppEntity, SwitchEntity):
         return value
 
     async def async_turn_on(self, **kwargs: Any) -> None:
-        """Send the turn-on command."""
-        await self._run(self.entity_description.turn_on_fn)
+        """Run the turn-on action."""
+        await self.entity_description.turn_on_fn(self.central, self.charger, self.connector)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
-        """Send the turn-off command."""
-        await self._run(self.entity_description.turn_off_fn)
-
-    async def _run(self, command: SwitchCommand) -> None:
-        connector = self.connector
-        await self.central.async_command(
-            self.charger.id, lambda session: command(session, connector)
-        )
+        """Run the turn-off action."""
+        await self.entity_description.turn_off_fn(self.central, self.charger, self.connector)
 
 
 async def async_setup_entry(

@@ -1,0 +1,334 @@
+"""Price-aware plans of a central system: made, sent, kept, re-sent, re-planned and dropped.
+
+A plan is made from a price sensor or a list of prices (``plan_charging``, or the dashboard's
+smart charging switch), sent as an absolute charging profile, and kept on the connector so that
+it survives restarts and goes out again whenever the charger boots. It ends at its deadline or
+with the session it was made for. With smart charging on, the connector is planned again from
+the dashboard's inputs whenever the price sensor publishes new prices, an input changes or a
+plan ends.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+import logging
+from typing import TYPE_CHECKING, Any
+
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+)
+from homeassistant.util import dt as dt_util
+
+from .const import CONF_MAX_CURRENT, CONF_PRICE_ENTITY, DEFAULT_MAX_CURRENT, DOMAIN
+from .smart_charging.charging_plan import ChargingPlan, PlanGoal
+from .smart_charging.prices import (
+    PriceError,
+    PriceSlot,
+    prices_from_attributes,
+    prices_from_list,
+)
+from .smart_charging.profile import (
+    PLAN_PROFILE_ID,
+    Electrical,
+    RateUnit,
+    pick_unit,
+    plan_stack_level,
+)
+
+if TYPE_CHECKING:
+    from .manager import CentralSystem
+
+_LOGGER = logging.getLogger(__name__)
+
+DEFAULT_MIN_CURRENT = 6.0
+
+type ConnectorKey = tuple[str, int]
+
+
+class ChargingPlans:
+    """The plans of one central system's connectors."""
+
+    def __init__(self, central: CentralSystem) -> None:
+        """Bind to the central system; nothing runs until :meth:`async_start`."""
+        self._central = central
+        self._deadlines: dict[ConnectorKey, CALLBACK_TYPE] = {}
+        self._price_listeners: dict[ConnectorKey, CALLBACK_TYPE] = {}
+        self._prices_used: dict[ConnectorKey, tuple[PriceSlot, ...]] = {}
+
+    @property
+    def _hass(self) -> HomeAssistant:
+        return self._central.hass
+
+    @callback
+    def async_start(self) -> None:
+        """Follow the stored plans' deadlines and the enabled connectors' price sensors."""
+        for charger in self._central.chargers():
+            for connector in charger.connectors.values():
+                key = (charger.id, connector.id)
+                if connector.plan is not None:
+                    self._follow_deadline(key, connector.plan)
+                if connector.plan_settings.enabled:
+                    self._follow_prices(key)
+
+    @callback
+    def async_stop(self) -> None:
+        """Stop every timer and listener."""
+        for unsubscribe in [*self._deadlines.values(), *self._price_listeners.values()]:
+            unsubscribe()
+        self._deadlines.clear()
+        self._price_listeners.clear()
+
+    # Making and clearing plans
+
+    async def async_plan(
+        self,
+        cp_id: str,
+        connector_id: int,
+        *,
+        energy_kwh: float,
+        ready_by: datetime | time,
+        price_entity: str | None = None,
+        prices: Any = None,
+        max_current: float | None = None,
+        min_current: float = DEFAULT_MIN_CURRENT,
+        phases: int | None = None,
+        voltage: float | None = None,
+    ) -> ChargingPlan:
+        """Plan a connector, send the plan to the charger and keep it once it is accepted."""
+        central = self._central
+        charger = central.charger_model(cp_id)
+        capabilities = charger.capabilities
+        if capabilities.feature_profiles is not None and not capabilities.smart_charging:
+            raise _invalid("smart_charging_unsupported", cp_id=cp_id)
+        options = central.charger_options(cp_id)
+        connector = charger.connector(connector_id)
+        now = dt_util.utcnow()
+        deadline = _deadline(ready_by, now)
+        if deadline <= now:
+            raise _invalid("ready_by_passed", ready_by=deadline.isoformat())
+        if prices is None:
+            price_entity = price_entity or options.get(CONF_PRICE_ENTITY)
+        wiring = central.electrical(cp_id)
+        goal = PlanGoal(
+            energy_kwh=energy_kwh,
+            ready_by=deadline,
+            max_current=float(
+                max_current
+                or connector.current_limit
+                or options.get(CONF_MAX_CURRENT)
+                or DEFAULT_MAX_CURRENT
+            ),
+            min_current=min_current,
+            electrical=Electrical(phases or wiring.phases, voltage or wiring.voltage),
+            unit=pick_unit(capabilities.rate_units, RateUnit.AMPS),
+            max_periods=capabilities.max_periods,
+            price_entity=None if prices is not None else price_entity,
+        )
+        slots = self._slots(goal.price_entity, prices)
+        try:
+            plan = ChargingPlan.make(goal, slots, now)
+        except ValueError as err:
+            raise _invalid("cannot_plan", cp_id=cp_id, detail=str(err)) from err
+        if connector.current_limit is None:
+            # After the plan the charger falls back to this limit, not to "no limit".
+            await central.async_set_current_limit(cp_id, connector_id, goal.max_current)
+        await self._async_send(cp_id, connector_id, plan)
+        self._prices_used[(cp_id, connector_id)] = tuple(slots)
+        self._keep(cp_id, connector_id, plan)
+        return plan
+
+    async def async_clear(self, cp_id: str, connector_id: int) -> str:
+        """Remove a connector's plan from the charger and forget it."""
+        status = await self._central.async_command(
+            cp_id,
+            lambda session: session.clear_charging_profile(
+                profile_id=PLAN_PROFILE_ID + connector_id, connector_id=connector_id
+            ),
+        )
+        self._keep(cp_id, connector_id, None)
+        return status
+
+    async def async_resend(self, cp_id: str) -> None:
+        """Send a booted charger its connectors' plans again; plan enabled connectors anew."""
+        if (charger := self._central.known_charger(cp_id)) is None:
+            return
+        for connector_id, connector in list(charger.connectors.items()):
+            if connector.plan is not None:
+                try:
+                    await self._async_send(cp_id, connector_id, connector.plan)
+                except HomeAssistantError as err:
+                    _LOGGER.warning("%s: could not send the plan again: %s", cp_id, err)
+            elif connector.plan_settings.enabled:
+                await self.async_replan(cp_id, connector_id)
+
+    async def _async_send(self, cp_id: str, connector_id: int, plan: ChargingPlan) -> None:
+        charger = self._central.charger_model(cp_id)
+        transaction = charger.connector(connector_id).transaction
+        profile = plan.profile(
+            connector_id,
+            plan_stack_level(charger.capabilities.max_stack_level),
+            None if transaction is None else transaction.id,
+        )
+        await self._central.async_set_charging_profile(cp_id, connector_id, profile)
+
+    def _slots(self, price_entity: str | None, prices: Any) -> list[PriceSlot]:
+        local = dt_util.get_default_time_zone()
+        source = "prices" if prices is not None else price_entity
+        try:
+            if prices is not None:
+                return prices_from_list(prices, local)
+            if price_entity is None:
+                raise _invalid("no_price_source")
+            if (state := self._hass.states.get(price_entity)) is None:
+                raise _invalid("price_entity_not_found", entity_id=price_entity)
+            return prices_from_attributes(state.attributes, local)
+        except PriceError as err:
+            raise _invalid(f"price_{err.key}", source=str(source), detail=err.detail) from err
+
+    def _keep(self, cp_id: str, connector_id: int, plan: ChargingPlan | None) -> None:
+        key = (cp_id, connector_id)
+        if (cancel := self._deadlines.pop(key, None)) is not None:
+            cancel()
+        if (charger := self._central.known_charger(cp_id)) is None:
+            return
+        charger.connector(connector_id).plan = plan
+        if plan is not None:
+            self._follow_deadline(key, plan)
+        else:
+            self._prices_used.pop(key, None)
+        charger.notify(connector_id)
+        self._central.save()
+
+    # Ends of plans
+
+    def session_ended(self, cp_id: str, connector_id: int) -> None:
+        """The session a plan was for is over: drop the plan (the next one is planned anew)."""
+        connector = self._central.charger_model(cp_id).connector(connector_id)
+        if connector.plan is not None:
+            self._end(cp_id, connector_id, "the session ended")
+
+    def _follow_deadline(self, key: ConnectorKey, plan: ChargingPlan) -> None:
+        @callback
+        def deadline_passed(_now: datetime) -> None:
+            self._deadlines.pop(key, None)
+            self._end(*key, "its deadline passed")
+
+        self._deadlines[key] = async_track_point_in_utc_time(
+            self._hass, deadline_passed, plan.goal.ready_by
+        )
+
+    def _end(self, cp_id: str, connector_id: int, why: str) -> None:
+        _LOGGER.info("%s: the plan of connector %s ended: %s", cp_id, connector_id, why)
+        self._keep(cp_id, connector_id, None)
+        self._central.background(self._async_tidy_up(cp_id, connector_id), f"end plan {cp_id}")
+
+    async def _async_tidy_up(self, cp_id: str, connector_id: int) -> None:
+        """Remove an ended plan's profile from the charger; plan again if smart charging is on."""
+        if self._central.session(cp_id) is not None:
+            try:
+                await self.async_clear(cp_id, connector_id)
+            except HomeAssistantError as err:
+                _LOGGER.debug("%s: could not remove the ended plan: %s", cp_id, err)
+        await self.async_replan(cp_id, connector_id)
+
+    # Smart charging from the dashboard
+
+    async def async_set_enabled(self, cp_id: str, connector_id: int, *, enabled: bool) -> None:
+        """Turn smart charging of a connector on (plan now) or off (clear the plan)."""
+        connector = self._central.charger_model(cp_id).connector(connector_id)
+        key = (cp_id, connector_id)
+        if enabled:
+            await self._async_plan_from_settings(cp_id, connector_id)
+            connector.plan_settings.enabled = True
+            self._follow_prices(key)
+        else:
+            if connector.plan is not None:
+                await self.async_clear(cp_id, connector_id)
+            connector.plan_settings.enabled = False
+            if (unsubscribe := self._price_listeners.pop(key, None)) is not None:
+                unsubscribe()
+        self._central.charger_model(cp_id).notify(connector_id)
+        self._central.save()
+
+    async def async_settings_changed(self, cp_id: str, connector_id: int) -> None:
+        """An input of the dashboard changed: keep it, and plan again when smart charging is on."""
+        charger = self._central.charger_model(cp_id)
+        charger.notify(connector_id)
+        self._central.save()
+        if charger.connector(connector_id).plan_settings.enabled:
+            await self._async_plan_from_settings(cp_id, connector_id)
+
+    async def async_replan(self, cp_id: str, connector_id: int) -> None:
+        """Plan a connector again from its inputs when smart charging is on (errors are logged)."""
+        connector = self._central.charger_model(cp_id).connector(connector_id)
+        if not connector.plan_settings.enabled or self._central.session(cp_id) is None:
+            return
+        try:
+            await self._async_plan_from_settings(cp_id, connector_id)
+        except HomeAssistantError as err:
+            _LOGGER.warning(
+                "%s: smart charging could not plan connector %s: %s", cp_id, connector_id, err
+            )
+
+    async def _async_plan_from_settings(self, cp_id: str, connector_id: int) -> None:
+        connector = self._central.charger_model(cp_id).connector(connector_id)
+        settings = connector.plan_settings
+        delivered = connector.transaction.energy_kwh if connector.transaction else 0.0
+        energy = settings.energy_kwh - delivered
+        if energy <= 0:
+            if connector.plan is not None:
+                await self.async_clear(cp_id, connector_id)
+            return
+        await self.async_plan(cp_id, connector_id, energy_kwh=energy, ready_by=settings.ready_by)
+
+    def _follow_prices(self, key: ConnectorKey) -> None:
+        if key in self._price_listeners:
+            return
+        entity_id = self._central.charger_options(key[0]).get(CONF_PRICE_ENTITY)
+        if not entity_id:
+            return
+
+        @callback
+        def prices_changed(event: Event[EventStateChangedData]) -> None:
+            new_state = event.data["new_state"]
+            if new_state is None:
+                return
+            try:
+                local = dt_util.get_default_time_zone()
+                slots = prices_from_attributes(new_state.attributes, local)
+            except PriceError:
+                return
+            if tuple(slots) != self._prices_used.get(key):
+                self._central.background(self.async_replan(*key), f"replan {key[0]}")
+
+        self._price_listeners[key] = async_track_state_change_event(
+            self._hass, entity_id, prices_changed
+        )
+
+
+def _deadline(ready_by: datetime | time, now: datetime) -> datetime:
+    """A deadline in UTC; a time of day is its next occurrence in Home Assistant's time zone."""
+    if isinstance(ready_by, datetime):
+        return dt_util.as_utc(ready_by)
+    local_now = dt_util.as_local(now)
+    candidate = datetime.combine(local_now.date(), ready_by, tzinfo=local_now.tzinfo)
+    if candidate <= local_now:
+        candidate = datetime.combine(
+            local_now.date() + timedelta(days=1), ready_by, tzinfo=local_now.tzinfo
+        )
+    return dt_util.as_utc(candidate)
+
+
+def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
+    )

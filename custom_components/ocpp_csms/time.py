@@ -1,0 +1,59 @@
+"""Times: when smart charging must have added the energy (the plan's deadline)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from homeassistant.components.time import TimeEntity, TimeEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .manager import OcppConfigEntry
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class OcppTimeDescription(OcppEntityDescription, TimeEntityDescription):
+    """A time of day read from the model."""
+
+
+CONNECTOR_TIMES: tuple[OcppTimeDescription, ...] = (
+    OcppTimeDescription(
+        key="plan_ready_by",
+        translation_key="plan_ready_by",
+        always_available=True,
+        value_fn=lambda _charger, connector: connector.plan_settings.ready_by,
+        exists_fn=takes_profiles,
+    ),
+)
+
+
+class OcppTime(OcppEntity, TimeEntity):
+    """The ready-by time of a connector's smart charging."""
+
+    entity_description: OcppTimeDescription
+
+    @property
+    def native_value(self) -> time | None:
+        """The model value."""
+        value: time | None = self.model_value
+        return value
+
+    async def async_set_value(self, value: time) -> None:
+        """Keep the new deadline; smart charging plans again when it is on."""
+        self.connector.plan_settings.ready_by = value
+        await self.central.plans.async_settings_changed(self.charger.id, self.connector_id)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: OcppConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Set up the ready-by time of every connector."""
+    entry.runtime_data.register_platform(
+        table_builder(OcppTime, (), CONNECTOR_TIMES), async_add_entities
+    )
