@@ -162,6 +162,13 @@ class ClientChargePoint(ChargePoint):
         )
         return result.transaction_id, result.id_tag_info["status"]
 
+    async def stop_transaction(self, transaction_id: int, meter_stop: int) -> None:
+        await self.call(
+            call.StopTransaction(
+                transaction_id=transaction_id, meter_stop=meter_stop, timestamp=NOW
+            )
+        )
+
     async def meter(
         self,
         connector_id: int,

@@ -140,6 +140,7 @@ class CentralSystem:
             return True
         self.auth = AuthPolicy.from_options(self.entry.options)
         self._sync_subentries()
+        self.plans.async_price_sensors_changed()
         for cp_id in self._sessions.keys() & self._chargers.keys():
             if self._chargers[cp_id].accepted:
                 self.background(self._async_apply_metering(cp_id), f"configure {cp_id}")

@@ -73,11 +73,20 @@ class ChargingPlans:
         """Follow the stored plans' deadlines and the enabled connectors' price sensors."""
         for charger in self._central.chargers():
             for connector in charger.connectors.values():
-                key = (charger.id, connector.id)
                 if connector.plan is not None:
-                    self._follow_deadline(key, connector.plan)
+                    self._follow_deadline((charger.id, connector.id), connector.plan)
+        self.async_price_sensors_changed()
+
+    @callback
+    def async_price_sensors_changed(self) -> None:
+        """A charger's price sensor may have changed: follow the chosen ones."""
+        for unsubscribe in self._price_listeners.values():
+            unsubscribe()
+        self._price_listeners.clear()
+        for charger in self._central.chargers():
+            for connector in charger.connectors.values():
                 if connector.plan_settings.enabled:
-                    self._follow_prices(key)
+                    self._follow_prices((charger.id, connector.id))
 
     @callback
     def async_stop(self) -> None:
@@ -307,7 +316,9 @@ class ChargingPlans:
                 slots = prices_from_attributes(new_state.attributes, local)
             except PriceError:
                 return
+            # Price sensors change state every slot; only new prices are worth a new plan.
             if tuple(slots) != self._prices_used.get(key):
+                self._prices_used[key] = tuple(slots)
                 self._central.background(self.async_replan(*key), f"replan {key[0]}")
 
         self._price_listeners[key] = async_track_state_change_event(

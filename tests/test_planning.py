@@ -1,0 +1,451 @@
+"""plan_charging end to end: the profile a real charge point receives, and the plan's life."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.ocpp_csms.const import DOMAIN
+
+from .charge_point import booted, connect
+
+HOUR = timedelta(hours=1)
+FULL_HOUR_KWH = 11.04  # 16 A on three phases of 230 V for an hour
+
+
+@pytest.fixture
+def charger_data() -> dict[str, Any]:
+    """A 16 A three-phase charger."""
+    return {"max_current": 16}
+
+
+def this_hour() -> datetime:
+    """The start of the current UTC hour."""
+    return dt_util.utcnow().replace(minute=0, second=0, microsecond=0)
+
+
+def hourly_prices(*prices: float) -> list[dict[str, Any]]:
+    """Generic price items for the hours from the current one."""
+    start = this_hour()
+    return [{"start": (start + i * HOUR).isoformat(), "price": p} for i, p in enumerate(prices)]
+
+
+def device_id(hass: HomeAssistant, cp_id: str = "CP1") -> str:
+    """The device of a charger."""
+    device = dr.async_get(hass).async_get_device({(DOMAIN, cp_id)})
+    assert device is not None
+    return device.id
+
+
+async def plan_charging(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
+    """Call plan_charging on CP1 and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN,
+        "plan_charging",
+        {"device_id": device_id(hass), **data},
+        blocking=True,
+        return_response=True,
+    )
+    assert response is not None
+    return dict(response)
+
+
+def planned_limits(profile: dict[str, Any]) -> list[tuple[datetime, float]]:
+    """(absolute start, limit) of each period of a received profile."""
+    schedule = profile["charging_schedule"]
+    start = dt_util.parse_datetime(schedule["start_schedule"])
+    assert start is not None
+    return [
+        (start + timedelta(seconds=p["start_period"]), p["limit"])
+        for p in schedule["charging_schedule_period"]
+    ]
+
+
+async def test_plan_is_sent_as_an_absolute_profile(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """The cheapest hour is charged at 16 A; the rest of the window is 0; the limit stays."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        ready_by = this_hour() + 6 * HOUR
+        response = await plan_charging(
+            hass,
+            energy_kwh=FULL_HOUR_KWH,
+            ready_by=ready_by.isoformat(),
+            prices=hourly_prices(0.30, 0.25, 0.28, 0.05, 0.31, 0.40),
+        )
+
+        limit, plan = cp.calls("SetChargingProfile")
+        assert limit["cs_charging_profiles"]["charging_profile_id"] == 1001
+        assert limit["cs_charging_profiles"]["charging_schedule"]["charging_schedule_period"] == [
+            {"start_period": 0, "limit": 16.0}
+        ]
+        assert plan["connector_id"] == 1
+        profile = plan["cs_charging_profiles"]
+        assert {k: v for k, v in profile.items() if k != "charging_schedule"} == {
+            "charging_profile_id": 2001,
+            "stack_level": 1,
+            "charging_profile_purpose": "TxDefaultProfile",
+            "charging_profile_kind": "Absolute",
+        }
+        schedule = profile["charging_schedule"]
+        assert schedule["start_schedule"] == this_hour().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        assert schedule["charging_rate_unit"] == "A"
+        cheap = this_hour() + 3 * HOUR
+        assert planned_limits(profile) == [
+            (this_hour(), 0.0),
+            (cheap, 16.0),
+            (cheap + HOUR, 0.0),
+        ]
+        start = dt_util.parse_datetime(schedule["start_schedule"])
+        assert start is not None
+        assert start + timedelta(seconds=schedule["duration"]) == ready_by
+
+        assert response["fully_met"] is True
+        assert response["energy_kwh"] == pytest.approx(FULL_HOUR_KWH)
+        assert response["estimated_cost"] == pytest.approx(FULL_HOUR_KWH * 0.05)
+        assert response["schedule"][1] == {
+            "start": cheap.isoformat(),
+            "end": (cheap + HOUR).isoformat(),
+            "limit": 16.0,
+            "unit": "A",
+        }
+
+        state = hass.states.get("sensor.cp1_charging_plan")
+        assert state is not None
+        assert dt_util.parse_datetime(state.state) == cheap
+        assert state.attributes["fully_met"] is True
+        assert state.attributes["schedule"] == response["schedule"]
+
+
+async def test_plan_in_a_session_is_a_tx_profile(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """During a transaction the plan goes out as its TxProfile; ending the session ends it."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        transaction_id, _ = await cp.start_transaction(1, "CARD-1", 1000)
+        await plan_charging(
+            hass,
+            energy_kwh=5,
+            ready_by=(this_hour() + 4 * HOUR).isoformat(),
+            prices=hourly_prices(0.2, 0.1, 0.3, 0.3),
+        )
+        profile = cp.calls("SetChargingProfile")[-1]["cs_charging_profiles"]
+        assert profile["charging_profile_purpose"] == "TxProfile"
+        assert profile["transaction_id"] == transaction_id
+
+        await cp.stop_transaction(transaction_id, 6000)
+        cleared = await cp.wait_for_call("ClearChargingProfile")
+        assert cleared == {"id": 2001, "connector_id": 1}
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.cp1_charging_plan").state == "unknown"
+
+
+async def test_plan_from_a_price_sensor(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Nord Pool's raw_today attribute is read; a time of day is its next occurrence."""
+    start = this_hour()
+    hass.states.async_set(
+        "sensor.nordpool",
+        "0.2",
+        {
+            "raw_today": [
+                {"start": start + i * HOUR, "end": start + (i + 1) * HOUR, "value": p}
+                for i, p in enumerate([0.2, 0.3, 0.1] + [0.5] * 21)
+            ]
+        },
+    )
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        ready_by = dt_util.as_local(start + 5 * HOUR)
+        response = await plan_charging(
+            hass,
+            energy_kwh=FULL_HOUR_KWH,
+            ready_by=ready_by.strftime("%H:%M"),
+            price_entity="sensor.nordpool",
+        )
+        assert response["ready_by"] == (start + 5 * HOUR).isoformat()
+        profile = cp.calls("SetChargingProfile")[-1]["cs_charging_profiles"]
+        assert (start + 2 * HOUR, 16.0) in planned_limits(profile)
+
+
+async def test_plan_survives_a_restart_and_is_sent_again(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """After Home Assistant restarts, the charger gets its plan again when it boots."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        await plan_charging(
+            hass,
+            energy_kwh=5,
+            ready_by=(this_hour() + 4 * HOUR).isoformat(),
+            prices=hourly_prices(0.2, 0.1, 0.3, 0.3),
+        )
+        sent = cp.calls("SetChargingProfile")[-1]
+    assert await hass.config_entries.async_reload(central.entry_id)
+    await hass.async_block_till_done()
+
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        assert cp.calls("SetChargingProfile") == [sent]
+    assert hass.states.get("sensor.cp1_charging_plan").attributes["energy_kwh"] == 5
+
+
+async def test_plan_ends_at_its_deadline(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """When the deadline passes the plan is forgotten and removed from the charger."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        ready_by = this_hour() + 3 * HOUR
+        await plan_charging(
+            hass,
+            energy_kwh=5,
+            ready_by=ready_by.isoformat(),
+            prices=hourly_prices(0.2, 0.1, 0.3),
+        )
+        async_fire_time_changed(hass, ready_by + timedelta(seconds=1))
+        assert await cp.wait_for_call("ClearChargingProfile") == {"id": 2001, "connector_id": 1}
+        await hass.async_block_till_done()
+        state = hass.states.get("sensor.cp1_charging_plan")
+        assert state.state == "unknown"
+        assert "schedule" not in state.attributes
+
+
+async def test_clear_charging_plan(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """clear_charging_plan removes the plan's profile and nothing else."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        await plan_charging(
+            hass,
+            energy_kwh=5,
+            ready_by=(this_hour() + 3 * HOUR).isoformat(),
+            prices=hourly_prices(0.2, 0.1, 0.3),
+        )
+        response = await hass.services.async_call(
+            DOMAIN,
+            "clear_charging_plan",
+            {"device_id": device_id(hass)},
+            blocking=True,
+            return_response=True,
+        )
+        assert response == {"status": "Accepted"}
+        assert cp.calls("ClearChargingProfile") == [{"id": 2001, "connector_id": 1}]
+        assert hass.states.get("sensor.cp1_charging_plan").state == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("data", "key", "message"),
+    [
+        ({}, "no_price_source", "Give a price sensor"),
+        ({"price_entity": "sensor.missing"}, "price_entity_not_found", "sensor.missing"),
+        ({"price_entity": "sensor.plain"}, "price_no_price_attributes", "friendly_name"),
+        ({"prices": [{"start": "soon", "price": 1}]}, "price_bad_price_item", "not a time"),
+        ({"prices": [], "price_entity": "sensor.plain"}, "one_price_source", "not both"),
+        (
+            {"prices": "PRICES", "ready_by": "2020-01-01T00:00:00Z"},
+            "ready_by_passed",
+            "already passed",
+        ),
+        ({"prices": "PRICES", "min_current": 20}, "cannot_plan", "power range"),
+    ],
+)
+async def test_plan_errors(
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    data: dict[str, Any],
+    key: str,
+    message: str,
+) -> None:
+    """Bad price sources and impossible goals are clear, translated errors; nothing is sent."""
+    hass.states.async_set("sensor.plain", "0.2", {"friendly_name": "Plain"})
+    if data.get("prices") == "PRICES":
+        data["prices"] = hourly_prices(0.1, 0.2, 0.3)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        with pytest.raises(ServiceValidationError) as caught:
+            await plan_charging(
+                hass,
+                **{"energy_kwh": 5, "ready_by": (this_hour() + 3 * HOUR).isoformat(), **data},
+            )
+        assert caught.value.translation_key == key
+        assert message in str(caught.value)
+        assert cp.calls("SetChargingProfile") == []
+
+
+async def test_charger_without_smart_charging(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger that takes no profiles is told apart, not sent a profile it rejects."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["SupportedFeatureProfiles"] = "Core,RemoteTrigger"
+        await booted(hass, cp)
+        with pytest.raises(ServiceValidationError) as caught:
+            await plan_charging(
+                hass,
+                energy_kwh=5,
+                ready_by=(this_hour() + 3 * HOUR).isoformat(),
+                prices=hourly_prices(0.1, 0.2, 0.3),
+            )
+        assert caught.value.translation_key == "smart_charging_unsupported"
+    assert hass.states.get("sensor.cp1_charging_plan") is None
+    assert hass.states.get("switch.cp1_smart_charging") is None
+
+
+async def test_rejected_plan_is_not_kept(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger that rejects the profile: the error names it and no plan is stored."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        await hass.services.async_call(
+            "number",
+            "set_value",
+            {"entity_id": "number.cp1_max_current", "value": 10},
+            blocking=True,
+        )
+        cp.replies["SetChargingProfile"] = "Rejected"
+        with pytest.raises(Exception, match="Rejected"):
+            await plan_charging(
+                hass,
+                energy_kwh=5,
+                ready_by=(this_hour() + 3 * HOUR).isoformat(),
+                prices=hourly_prices(0.1, 0.2, 0.3),
+            )
+        assert hass.states.get("sensor.cp1_charging_plan").state == "unknown"
+
+
+async def test_smart_charging_switch(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """The dashboard's inputs plan; new prices plan again; turning it off clears the plan."""
+    subentry = next(iter(central.subentries.values()))
+    hass.config_entries.async_update_subentry(
+        central, subentry, data={**subentry.data, "price_entity": "sensor.prices"}
+    )
+    hass.states.async_set("sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.1, 0.3, 0.3)})
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        deadline = dt_util.as_local(this_hour() + 4 * HOUR)
+        await hass.services.async_call(
+            "time",
+            "set_value",
+            {"entity_id": "time.cp1_ready_by", "time": deadline.strftime("%H:%M:%S")},
+            blocking=True,
+        )
+        await hass.services.async_call(
+            "number",
+            "set_value",
+            {"entity_id": "number.cp1_energy_to_add", "value": FULL_HOUR_KWH},
+            blocking=True,
+        )
+        assert cp.calls("SetChargingProfile") == []  # smart charging is still off
+
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
+        )
+        profile = cp.calls("SetChargingProfile")[-1]["cs_charging_profiles"]
+        assert (this_hour() + HOUR, 16.0) in planned_limits(profile)
+        assert hass.states.get("switch.cp1_smart_charging").state == "on"
+
+        # New prices arrive: the third hour is now the cheapest.
+        count = len(cp.calls("SetChargingProfile"))
+        hass.states.async_set(
+            "sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.3, 0.05, 0.3)}
+        )
+        profile = (await cp.wait_for_call("SetChargingProfile", count + 1))["cs_charging_profiles"]
+        assert (this_hour() + 2 * HOUR, 16.0) in planned_limits(profile)
+
+        # The same prices again (the sensor's state moves on each hour): no new plan.
+        hass.states.async_set(
+            "sensor.prices", "0.3", {"prices": hourly_prices(0.3, 0.3, 0.05, 0.3)}
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(cp.calls("SetChargingProfile")) == count + 1
+
+        await hass.services.async_call(
+            "switch", "turn_off", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
+        )
+        assert cp.calls("ClearChargingProfile") == [{"id": 2001, "connector_id": 1}]
+        assert hass.states.get("switch.cp1_smart_charging").state == "off"
+        assert hass.states.get("sensor.cp1_charging_plan").state == "unknown"
+
+
+async def test_smart_charging_needs_a_price_sensor(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Turning smart charging on without a price sensor says what is missing."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        with pytest.raises(ServiceValidationError) as caught:
+            await hass.services.async_call(
+                "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
+            )
+        assert caught.value.translation_key == "no_price_source"
+        assert hass.states.get("switch.cp1_smart_charging").state == "off"
+
+
+async def test_smart_charging_follows_the_session(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Re-plans count what the session delivered; after the session the next one is planned."""
+    subentry = next(iter(central.subentries.values()))
+    hass.config_entries.async_update_subentry(
+        central, subentry, data={**subentry.data, "price_entity": "sensor.prices"}
+    )
+    hass.states.async_set("sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.1, 0.3, 0.3)})
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        deadline = dt_util.as_local(this_hour() + 4 * HOUR)
+        await hass.services.async_call(
+            "time",
+            "set_value",
+            {"entity_id": "time.cp1_ready_by", "time": deadline.strftime("%H:%M:%S")},
+            blocking=True,
+        )
+        await hass.services.async_call(
+            "number",
+            "set_value",
+            {"entity_id": "number.cp1_energy_to_add", "value": FULL_HOUR_KWH},
+            blocking=True,
+        )
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
+        )
+        transaction_id, _ = await cp.start_transaction(1, "CARD-1", 1000)
+        # Half of the energy is in the car when new prices arrive.
+        await cp.meter(
+            1,
+            [
+                {
+                    "value": str(1000 + FULL_HOUR_KWH * 500),
+                    "measurand": "Energy.Active.Import.Register",
+                }
+            ],
+            transaction_id=transaction_id,
+        )
+        count = len(cp.calls("SetChargingProfile"))
+        hass.states.async_set(
+            "sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.3, 0.05, 0.3)}
+        )
+        profile = (await cp.wait_for_call("SetChargingProfile", count + 1))["cs_charging_profiles"]
+        assert profile["charging_profile_purpose"] == "TxProfile"
+        assert (this_hour() + 2 * HOUR, 8.0) in planned_limits(profile)
+
+        await cp.stop_transaction(transaction_id, 7000)
+        await cp.wait_for_call("ClearChargingProfile")
+        profile = (await cp.wait_for_call("SetChargingProfile", count + 2))["cs_charging_profiles"]
+        assert profile["charging_profile_purpose"] == "TxDefaultProfile"
+        assert (this_hour() + 2 * HOUR, 16.0) in planned_limits(profile)
