@@ -76,6 +76,7 @@ class ClientChargePoint(ChargePoint):
         self.replies: dict[str, str | dict[str, Any]] = {}
         self.configuration: dict[str, str] = dict(DEFAULT_CONFIGURATION)
         self.ignored: set[str] = set()  # CALLs of these actions are never answered
+        self.unanswered: list[str] = []  # the ignored CALLs that arrived
         self.got_call = asyncio.Event()
         for action in DEFAULT_ANSWERS:
             self.route_map[action] = {
@@ -86,6 +87,8 @@ class ClientChargePoint(ChargePoint):
     async def route_message(self, raw_msg: str) -> None:
         frame = json.loads(raw_msg)
         if frame[0] == MessageType.Call and frame[2] in self.ignored:
+            self.unanswered.append(frame[2])
+            self.got_call.set()
             return
         await super().route_message(raw_msg)
 
@@ -114,6 +117,12 @@ class ClientChargePoint(ChargePoint):
                 self.got_call.clear()
                 await self.got_call.wait()
         return self.calls(action)[-1]
+
+    async def wait_for_unanswered(self, action: str) -> None:
+        async with asyncio.timeout(5):
+            while action not in self.unanswered:
+                self.got_call.clear()
+                await self.got_call.wait()
 
     @on(Action.get_configuration)
     def on_get_configuration(self, **kwargs: Any) -> call_result.GetConfiguration:

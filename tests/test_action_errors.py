@@ -106,6 +106,23 @@ async def test_timeout(
         assert await call_action(hass, "reset", {"device_id": device_id}) == {"status": "Accepted"}
 
 
+async def test_disconnect_while_waiting(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger that drops the connection before answering fails the action at once."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        device_id = charger_device_id(hass)
+        cp.ignored.add("Reset")
+        pending = hass.async_create_task(
+            expect_error(hass, "reset", {"device_id": device_id}, "charger_disconnected")
+        )
+        await cp.wait_for_unanswered("Reset")
+    # The connection is closed here; the CALL_TIMEOUT (30 s) is far away.
+    async with asyncio.timeout(5):
+        assert await pending == {"cp_id": "CP1"}
+
+
 async def test_offline_and_unloaded(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:

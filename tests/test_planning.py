@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
+import shutil
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
@@ -449,3 +452,40 @@ async def test_smart_charging_follows_the_session(
         profile = (await cp.wait_for_call("SetChargingProfile", count + 2))["cs_charging_profiles"]
         assert profile["charging_profile_purpose"] == "TxDefaultProfile"
         assert (this_hour() + 2 * HOUR, 16.0) in planned_limits(profile)
+
+
+async def test_blueprint_plans_when_the_car_is_plugged_in(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, tmp_path: Path
+) -> None:
+    """The repository's blueprint, used as users would: plug in, and the plan goes out."""
+    source = Path(__file__).parent.parent / "blueprints" / "automation" / "ocpp_csms"
+    target = tmp_path / "blueprints" / "automation" / "ocpp_csms"
+    shutil.copytree(source, target)
+    hass.config.config_dir = str(tmp_path)
+    hass.states.async_set("sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.1, 0.3, 0.3)})
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        deadline = dt_util.as_local(this_hour() + 4 * HOUR)
+        assert await async_setup_component(
+            hass,
+            "automation",
+            {
+                "automation": {
+                    "use_blueprint": {
+                        "path": "ocpp_csms/charge_cheapest_hours.yaml",
+                        "input": {
+                            "charger": device_id(hass),
+                            "status": "sensor.cp1_status",
+                            "price_sensor": "sensor.prices",
+                            "session_energy": "sensor.cp1_session_energy",
+                            "energy": FULL_HOUR_KWH,
+                            "ready_by": deadline.strftime("%H:%M:%S"),
+                        },
+                    }
+                }
+            },
+        )
+        await cp.status(1, "Preparing")
+        profile = (await cp.wait_for_call("SetChargingProfile", 2))["cs_charging_profiles"]
+        assert profile["charging_profile_id"] == 2001
+        assert (this_hour() + HOUR, 16.0) in planned_limits(profile)

@@ -48,6 +48,7 @@ from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession
 from .protocol.interface import (
     AuthStatus,
     ChargerCallError,
+    ChargerDisconnectedError,
     ChargerTimeoutError,
     CommandRejectedError,
     InvalidRequestError,
@@ -189,6 +190,8 @@ class CentralSystem:
             return await command(session)
         except ChargerTimeoutError as err:
             raise _error("charger_timeout", cp_id) from err
+        except ChargerDisconnectedError as err:
+            raise _error("charger_disconnected", cp_id) from err
         except ChargerCallError as err:
             raise _error(
                 "charger_call_error", cp_id, code=err.code, detail=err.description

@@ -254,6 +254,10 @@ class ChargerTimeoutError(CommandError):
     """The charger did not answer in time."""
 
 
+class ChargerDisconnectedError(CommandError):
+    """The connection closed before the charger answered."""
+
+
 class ChargerCallError(CommandError):
     """The charger answered with a CALLERROR."""
 

@@ -9,6 +9,7 @@ outbound calls raise the neutral :mod:`.interface` errors.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -31,6 +32,7 @@ from .interface import (
     ChargePointCommands,
     ChargePointHandler,
     ChargerCallError,
+    ChargerDisconnectedError,
     ChargerTimeoutError,
     CommandRejectedError,
     InvalidRequestError,
@@ -58,6 +60,14 @@ class OcppSession(ChargePoint, ChargePointCommands):
         """Bind a connection to the handler that applies its messages."""
         super().__init__(cp_id, connection, response_timeout=response_timeout, logger=_LOGGER)
         self.handler = handler
+        self._closed = asyncio.Event()
+
+    async def start(self) -> None:
+        """Serve the connection until it closes; calls still waiting for an answer fail then."""
+        try:
+            await super().start()
+        finally:
+            self._closed.set()
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Route one frame; answer anything unroutable with a CALLERROR."""
@@ -142,13 +152,29 @@ class OcppSession(ChargePoint, ChargePointCommands):
         except OCPPError as err:
             raise InvalidRequestError(str(err.description)) from err
         try:
-            return await self.call(payload, suppress=False)
+            return await self._call_while_connected(payload)
         except TimeoutError as err:
             raise ChargerTimeoutError(str(err)) from err
         except OCPPError as err:
             raise ChargerCallError(err.code, str(err.description)) from err
         except UnknownCallErrorCodeError as err:
             raise ChargerCallError("UnknownErrorCode", str(err)) from err
+
+    async def _call_while_connected(self, payload: Any) -> Any:
+        """The library's call, cut short when the connection closes (not at the timeout)."""
+        if self._closed.is_set():
+            raise ChargerDisconnectedError(self.id)
+        answer = asyncio.ensure_future(self.call(payload, suppress=False))
+        closed = asyncio.ensure_future(self._closed.wait())
+        try:
+            await asyncio.wait((answer, closed), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            closed.cancel()
+            if not answer.done():
+                answer.cancel()
+        if answer.done():
+            return answer.result()
+        raise ChargerDisconnectedError(self.id)
 
     @staticmethod
     def expect(status: str, *accepted: str) -> str:
