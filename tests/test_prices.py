@@ -122,7 +122,7 @@ def test_naive_times_are_local() -> None:
 
 
 def test_service_responses() -> None:
-    """Tibber's and Nord Pool's service responses are read as they come."""
+    """Tibber's, Amber's and Nord Pool's service responses are read as they come."""
     tibber = {
         "prices": {
             "Home": [
@@ -138,6 +138,18 @@ def test_service_responses() -> None:
         ]
     }
     assert prices_from_list(nord_pool, BERLIN)[0].hours == 0.25
+    amber = {
+        "forecasts": [
+            {
+                "start_time": "2025-01-15T09:00:01+00:00",
+                "end_time": "2025-01-15T09:30:00+00:00",
+                "per_kwh": 0.18,
+            },
+        ]
+    }
+    assert [(s.hours, s.price) for s in prices_from_list(amber, BERLIN)] == [
+        (pytest.approx(0.5 - 1 / 3600), 0.18)
+    ]
 
 
 @pytest.mark.parametrize(

@@ -130,11 +130,8 @@ class ChargingPlans:
         goal = PlanGoal(
             energy_kwh=energy_kwh,
             ready_by=deadline,
-            max_current=float(
-                max_current
-                or connector.current_limit
-                or options.get(CONF_MAX_CURRENT)
-                or DEFAULT_MAX_CURRENT
+            max_current=_plan_current(
+                max_current, connector.current_limit, options.get(CONF_MAX_CURRENT)
             ),
             min_current=min_current,
             electrical=Electrical(phases or wiring.phases, voltage or wiring.voltage),
@@ -337,6 +334,12 @@ def _deadline(ready_by: datetime | time, now: datetime) -> datetime:
             local_now.date() + timedelta(days=1), ready_by, tzinfo=local_now.tzinfo
         )
     return dt_util.as_utc(candidate)
+
+
+def _plan_current(asked: float | None, current_limit: float | None, rated: float | None) -> float:
+    """The highest current a plan may use: as asked, never above the connector's limit."""
+    candidates = [float(a) for a in (asked, current_limit) if a is not None]
+    return min(candidates) if candidates else float(rated or DEFAULT_MAX_CURRENT)
 
 
 def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
