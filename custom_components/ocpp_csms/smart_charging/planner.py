@@ -8,9 +8,12 @@ energy must be met exactly (or as far as the window allows) at the lowest cost:
 2. The minimum power can make the partly filled slot impossible. The planner then compares
    the feasible repairs: run that slot at the minimum and take the difference from the dearest
    full slots, or put the remainder into another slot short enough to take it.
-3. A charger stores a limited number of periods. When the schedule has more, adjacent periods
-   are merged where it costs least, judged at the plan's marginal price, and the powers are
-   optimised again over the merged periods.
+3. A charger stores a limited number of periods. When the schedule has more, candidate
+   partitions of the window into few enough periods come from two sources: merging adjacent
+   periods where it costs least, and an exact dynamic programme over full/no-power periods at
+   a price λ bisected to bracket the energy asked for. The powers are optimised again over
+   each partition, the best ones have their boundaries moved slot by slot while that saves
+   money, and a period the charger still has to spare is put where it saves most.
 
 Powers are in W and energies in kWh; the caller converts to the charger's unit.
 """
@@ -21,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 import heapq
+import itertools
 import math
 
 from .prices import PriceSlot
@@ -29,6 +33,12 @@ from .prices import PriceSlot
 EPSILON_KWH = 1e-6
 # Powers closer than this (W) count as equal.
 EPSILON_W = 1e-6
+# Improving moves of period boundaries tried after merging (each one slot).
+MAX_BOUNDARY_MOVES = 40
+# How many of the merged schedules get their boundaries moved.
+SHIFTED_CANDIDATES = 4
+# Bisection steps of the price λ between two neighbouring slot prices.
+LAMBDA_REFINEMENTS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,7 +273,187 @@ def _fit_periods(blocks: list[_Block], request: PlanRequest, max_periods: int) -
         _merge_runs(list(runs), request, max_periods, marginal_first=first)
         for first in (True, False)
     ]
-    return min(outcomes, key=lambda merged: (not _meets(merged, request), _cost(merged)))
+    partition = _Partition(blocks, request)
+    priced = _priced_partitions(blocks, request, max_periods)
+    outcomes.extend(partition.blocks(cuts) for cuts in priced)
+    # Boundary moves are the expensive part: only the best starting points get them.
+    outcomes.sort(key=lambda merged: _score(merged, request))
+    shifted = [partition.shift(merged) for merged in outcomes[:SHIFTED_CANDIDATES]]
+    cuts, best = min(shifted, key=lambda outcome: _score(outcome[1], request))
+    return partition.use_spare_period(cuts, best)
+
+
+def _priced_partitions(
+    base: list[_Block], request: PlanRequest, max_periods: int
+) -> list[list[int]]:
+    """The best on/off partitions at a price λ on either side of the energy asked for.
+
+    Charging a slot at full power is worth ``price - λ`` per kWh; the best schedule with at most
+    ``max_periods`` periods at a given λ is found exactly by a dynamic programme, and the
+    energy it charges grows with λ. Bisecting λ over the slot prices gives the partitions that
+    charge just less and just more than asked; re-solving their powers meets the energy.
+    """
+    p_max = request.max_power_w / 1000
+    prices = sorted({b.price for b in base if b.priced})
+    found: dict[bool, list[int]] = {}
+
+    def probe(marginal: float) -> bool:
+        cuts, energy = _best_on_off(base, marginal, max_periods, p_max)
+        enough = energy >= request.energy_kwh - EPSILON_KWH
+        found[enough] = cuts
+        return enough
+
+    # First over the prices (where the runs change), then between the two it ends on.
+    low, high = 0, len(prices) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        if probe(prices[middle] + EPSILON_W):
+            high = middle - 1
+        else:
+            low = middle + 1
+    if 0 <= high < low < len(prices):
+        lower, upper = prices[high] + EPSILON_W, prices[low] + EPSILON_W
+        for _ in range(LAMBDA_REFINEMENTS):
+            middle_price = (lower + upper) / 2
+            if probe(middle_price):
+                upper = middle_price
+            else:
+                lower = middle_price
+    return list(found.values())
+
+
+def _best_on_off(
+    base: list[_Block], marginal: float, max_periods: int, p_max: float
+) -> tuple[list[int], float]:
+    """Cuts and energy of the best schedule at price λ, with slots fully on or off.
+
+    A cut only pays off where the sign of ``price - λ`` changes, so slots are first grouped
+    into runs of one sign; each run is then on or off as a whole.
+    """
+    starts: list[int] = []
+    values: list[float] = []
+    hours: list[float] = []
+    last_kind = None
+    for index, block in enumerate(base):
+        kind = 0 if not block.priced else (1 if block.price < marginal else 2)
+        value = math.inf if not block.priced else (block.cost_per_kw - marginal * block.hours)
+        if kind != last_kind:
+            starts.append(index)
+            values.append(value)
+            hours.append(block.hours)
+            last_kind = kind
+        else:
+            values[-1] += value
+            hours[-1] += block.hours
+    inf = math.inf
+    periods = max_periods
+    # off[k] / on[k]: best value with k + 1 periods so far, the last one off / on.
+    off = [0.0] + [inf] * (periods - 1)
+    on = [values[0]] + [inf] * (periods - 1)
+    choices: list[tuple[list[bool], list[bool]]] = []
+    for value in values[1:]:
+        # For each state: whether the previous run was in the other state (a new period).
+        off_from_on = [k > 0 and on[k - 1] < off[k] for k in range(periods)]
+        on_from_off = [k > 0 and off[k - 1] < on[k] for k in range(periods)]
+        new_off = [on[k - 1] if off_from_on[k] else off[k] for k in range(periods)]
+        new_on = [(off[k - 1] if on_from_off[k] else on[k]) + value for k in range(periods)]
+        choices.append((off_from_on, on_from_off))
+        off, on = new_off, new_on
+    best_off = min(range(periods), key=off.__getitem__)
+    best_on = min(range(periods), key=on.__getitem__)
+    state_on = on[best_on] < off[best_off]
+    k = best_on if state_on else best_off
+    charging = [False] * len(values)
+    for run in range(len(values) - 1, -1, -1):
+        charging[run] = state_on
+        if run == 0:
+            break
+        off_from_on, on_from_off = choices[run - 1]
+        switched = on_from_off[k] if state_on else off_from_on[k]
+        if switched:
+            state_on = not state_on
+            k -= 1
+    cuts = [starts[0]]
+    cuts.extend(starts[r] for r in range(1, len(values)) if charging[r] != charging[r - 1])
+    energy = sum(h for h, c in zip(hours, charging, strict=True) if c) * p_max
+    return [*cuts, len(base)], energy
+
+
+def _score(blocks: list[_Block], request: PlanRequest) -> tuple[bool, bool, float]:
+    """Meeting the energy first, then not forcing more than asked, then the cost."""
+    energy = _energy(blocks)
+    short = energy < request.energy_kwh - EPSILON_KWH * 1000
+    over = energy > request.energy_kwh + EPSILON_KWH * 1000
+    return (short, over, _cost(blocks))
+
+
+class _Partition:
+    """The window's slots cut into consecutive periods, judged by re-solving the powers."""
+
+    def __init__(self, base: list[_Block], request: PlanRequest) -> None:
+        self._base = base
+        self._request = request
+        self._hours = [0.0]
+        self._cost = [0.0]
+        self._gaps = [0]
+        for block in base:
+            self._hours.append(self._hours[-1] + block.hours)
+            self._cost.append(self._cost[-1] + (block.cost_per_kw if block.priced else 0.0))
+            self._gaps.append(self._gaps[-1] + (not block.priced))
+
+    def blocks(self, cuts: list[int]) -> list[_Block]:
+        """The periods between consecutive cuts, with their powers solved."""
+        blocks = [self._segment(i, j) for i, j in itertools.pairwise(cuts)]
+        _solve(blocks, self._request)
+        return blocks
+
+    def _segment(self, i: int, j: int) -> _Block:
+        priced = self._gaps[j] == self._gaps[i]
+        return _Block(
+            self._base[i].start,
+            self._base[j - 1].end,
+            self._hours[j] - self._hours[i],
+            self._cost[j] - self._cost[i] if priced else math.inf,
+            priced=priced,
+        )
+
+    def shift(self, merged: list[_Block]) -> tuple[list[int], list[_Block]]:
+        """Move the boundaries of merged periods while that makes the plan cheaper."""
+        position = {block.start: index for index, block in enumerate(self._base)}
+        return self._shift([position[block.start] for block in merged] + [len(self._base)])
+
+    def use_spare_period(self, cuts: list[int], blocks: list[_Block]) -> list[_Block]:
+        """Add the best extra boundary when the charger has a period to spare."""
+        max_periods = self._request.max_periods
+        if max_periods is None or len(cuts) - 1 >= max_periods:
+            return blocks
+        best, best_cuts = _score(blocks, self._request), cuts
+        for cut in range(1, len(self._base)):
+            if cut not in cuts:
+                trial = sorted([*cuts, cut])
+                if (score := _score(self.blocks(trial), self._request)) < best:
+                    best, best_cuts = score, trial
+        return blocks if best_cuts is cuts else self._shift(best_cuts)[1]
+
+    def _shift(self, cuts: list[int]) -> tuple[list[int], list[_Block]]:
+        """Move the period boundary whose one-slot move saves most, while one saves money."""
+        best_blocks = self.blocks(cuts)
+        best = _score(best_blocks, self._request)
+        for _ in range(MAX_BOUNDARY_MOVES):
+            current = best
+            for index, step in ((i, d) for i in range(1, len(cuts) - 1) for d in (-1, 1)):
+                moved = cuts[index] + step
+                if not cuts[index - 1] < moved < cuts[index + 1]:
+                    continue
+                trial = [*cuts[:index], moved, *cuts[index + 1 :]]
+                blocks = self.blocks(trial)
+                score = _score(blocks, self._request)
+                if score[:2] <= best[:2] and score[2] < best[2] - 1e-9:
+                    best_cuts, best, best_blocks = trial, score, blocks
+            if best == current:
+                break
+            cuts = best_cuts
+        return cuts, best_blocks
 
 
 def _energy(blocks: list[_Block]) -> float:
