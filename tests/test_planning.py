@@ -330,30 +330,35 @@ async def test_rejected_plan_is_not_kept(
         assert hass.states.get("sensor.cp1_charging_plan").state == "unknown"
 
 
-async def test_smart_charging_switch(
-    hass: HomeAssistant, central: MockConfigEntry, port: int
-) -> None:
-    """The dashboard's inputs plan; new prices plan again; turning it off clears the plan."""
+async def smart_charging_inputs(hass: HomeAssistant, central: MockConfigEntry) -> None:
+    """Choose sensor.prices (cheapest in the second hour), 4 h to go, one full hour to add."""
     subentry = next(iter(central.subentries.values()))
     hass.config_entries.async_update_subentry(
         central, subentry, data={**subentry.data, "price_entity": "sensor.prices"}
     )
     hass.states.async_set("sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.1, 0.3, 0.3)})
+    deadline = dt_util.as_local(this_hour() + 4 * HOUR)
+    await hass.services.async_call(
+        "time",
+        "set_value",
+        {"entity_id": "time.cp1_ready_by", "time": deadline.strftime("%H:%M:%S")},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "number",
+        "set_value",
+        {"entity_id": "number.cp1_energy_to_add", "value": FULL_HOUR_KWH},
+        blocking=True,
+    )
+
+
+async def test_smart_charging_switch(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """The dashboard's inputs plan; new prices plan again; turning it off clears the plan."""
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        deadline = dt_util.as_local(this_hour() + 4 * HOUR)
-        await hass.services.async_call(
-            "time",
-            "set_value",
-            {"entity_id": "time.cp1_ready_by", "time": deadline.strftime("%H:%M:%S")},
-            blocking=True,
-        )
-        await hass.services.async_call(
-            "number",
-            "set_value",
-            {"entity_id": "number.cp1_energy_to_add", "value": FULL_HOUR_KWH},
-            blocking=True,
-        )
+        await smart_charging_inputs(hass, central)
         assert cp.calls("SetChargingProfile") == []  # smart charging is still off
 
         await hass.services.async_call(
@@ -404,26 +409,9 @@ async def test_smart_charging_follows_the_session(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Re-plans count what the session delivered; after the session the next one is planned."""
-    subentry = next(iter(central.subentries.values()))
-    hass.config_entries.async_update_subentry(
-        central, subentry, data={**subentry.data, "price_entity": "sensor.prices"}
-    )
-    hass.states.async_set("sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.1, 0.3, 0.3)})
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        deadline = dt_util.as_local(this_hour() + 4 * HOUR)
-        await hass.services.async_call(
-            "time",
-            "set_value",
-            {"entity_id": "time.cp1_ready_by", "time": deadline.strftime("%H:%M:%S")},
-            blocking=True,
-        )
-        await hass.services.async_call(
-            "number",
-            "set_value",
-            {"entity_id": "number.cp1_energy_to_add", "value": FULL_HOUR_KWH},
-            blocking=True,
-        )
+        await smart_charging_inputs(hass, central)
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
         )
