@@ -16,7 +16,7 @@ from homeassistant.config_entries import (
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr, discovery_flow, entity_registry as er
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -41,6 +41,7 @@ from .const import (
     SUBENTRY_CHARGER,
 )
 from .devices import move_first_connector_to_child_device, update_charger_device
+from .errors import charger_error, invalid
 from .handler import ChargerLink
 from .model import BootInfo, Charger
 from .planning import ChargingPlans
@@ -185,25 +186,21 @@ class CentralSystem:
     ) -> T:
         """Run a command on a charger, turning failures into translated errors."""
         if (session := self._sessions.get(cp_id)) is None:
-            raise _error("charger_offline", cp_id)
+            raise charger_error("charger_offline", cp_id)
         try:
             return await command(session)
         except ChargerTimeoutError as err:
-            raise _error("charger_timeout", cp_id) from err
+            raise charger_error("charger_timeout", cp_id) from err
         except ChargerDisconnectedError as err:
-            raise _error("charger_disconnected", cp_id) from err
+            raise charger_error("charger_disconnected", cp_id) from err
         except ChargerCallError as err:
-            raise _error(
+            raise charger_error(
                 "charger_call_error", cp_id, code=err.code, detail=err.description
             ) from err
         except CommandRejectedError as err:
-            raise _error("command_rejected", cp_id, status=err.status) from err
+            raise charger_error("command_rejected", cp_id, status=err.status) from err
         except InvalidRequestError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_request",
-                translation_placeholders={"cp_id": cp_id, "detail": str(err)},
-            ) from err
+            raise invalid("invalid_request", cp_id=cp_id, detail=str(err)) from err
 
     def fit_profile(self, cp_id: str, profile: ChargingProfile) -> ChargingProfile:
         """Check a profile against what the charger allows; put it in a unit it accepts."""
@@ -214,14 +211,8 @@ class CentralSystem:
         )
         for what, value, allowed in limits:
             if allowed is not None and value > allowed:
-                raise ServiceValidationError(
-                    translation_domain=DOMAIN,
-                    translation_key=f"too_many_{what}",
-                    translation_placeholders={
-                        "cp_id": cp_id,
-                        "value": str(value),
-                        "allowed": str(allowed),
-                    },
+                raise invalid(
+                    f"too_many_{what}", cp_id=cp_id, value=str(value), allowed=str(allowed)
                 )
         return in_unit(profile, capabilities.rate_units, self.electrical(cp_id))
 
@@ -522,11 +513,3 @@ def _requests_for(charger: Charger, subentry_id: str) -> Iterator[EntityRequest]
             yield EntityRequest(charger, subentry_id, connector_id)
         if connector.meter:
             yield EntityRequest(charger, subentry_id, connector_id, frozenset(connector.meter))
-
-
-def _error(key: str, cp_id: str, **placeholders: str) -> HomeAssistantError:
-    return HomeAssistantError(
-        translation_domain=DOMAIN,
-        translation_key=key,
-        translation_placeholders={"cp_id": cp_id, **placeholders},
-    )

@@ -21,14 +21,15 @@ from homeassistant.core import (
     HomeAssistant,
     callback,
 )
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
     async_track_state_change_event,
 )
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_MAX_CURRENT, CONF_PRICE_ENTITY, DEFAULT_MAX_CURRENT, DOMAIN
+from .const import CONF_MAX_CURRENT, CONF_PRICE_ENTITY, DEFAULT_MAX_CURRENT
+from .errors import invalid
 from .smart_charging.charging_plan import ChargingPlan, PlanGoal
 from .smart_charging.prices import (
     PriceError,
@@ -117,13 +118,13 @@ class ChargingPlans:
         charger = central.charger_model(cp_id)
         capabilities = charger.capabilities
         if capabilities.feature_profiles is not None and not capabilities.smart_charging:
-            raise _invalid("smart_charging_unsupported", cp_id=cp_id)
+            raise invalid("smart_charging_unsupported", cp_id=cp_id)
         options = central.charger_options(cp_id)
         connector = charger.connector(connector_id)
         now = dt_util.utcnow()
         deadline = _deadline(ready_by, now)
         if deadline <= now:
-            raise _invalid("ready_by_passed", ready_by=deadline.isoformat())
+            raise invalid("ready_by_passed", ready_by=deadline.isoformat())
         if prices is None:
             price_entity = price_entity or options.get(CONF_PRICE_ENTITY)
         wiring = central.electrical(cp_id)
@@ -143,7 +144,7 @@ class ChargingPlans:
         try:
             plan = ChargingPlan.make(goal, slots, now)
         except ValueError as err:
-            raise _invalid("cannot_plan", cp_id=cp_id, detail=str(err)) from err
+            raise invalid("cannot_plan", cp_id=cp_id, detail=str(err)) from err
         if connector.current_limit is None:
             # After the plan the charger falls back to this limit, not to "no limit".
             await central.async_set_current_limit(cp_id, connector_id, goal.max_current)
@@ -193,12 +194,12 @@ class ChargingPlans:
             if prices is not None:
                 return prices_from_list(prices, local)
             if price_entity is None:
-                raise _invalid("no_price_source")
+                raise invalid("no_price_source")
             if (state := self._hass.states.get(price_entity)) is None:
-                raise _invalid("price_entity_not_found", entity_id=price_entity)
+                raise invalid("price_entity_not_found", entity_id=price_entity)
             return prices_from_attributes(state.attributes, local)
         except PriceError as err:
-            raise _invalid(f"price_{err.key}", source=str(source), detail=err.detail) from err
+            raise invalid(f"price_{err.key}", source=str(source), detail=err.detail) from err
 
     def _keep(self, cp_id: str, connector_id: int, plan: ChargingPlan | None) -> None:
         key = (cp_id, connector_id)
@@ -340,9 +341,3 @@ def _plan_current(asked: float | None, current_limit: float | None, rated: float
     """The highest current a plan may use: as asked, never above the connector's limit."""
     candidates = [float(a) for a in (asked, current_limit) if a is not None]
     return min(candidates) if candidates else float(rated or DEFAULT_MAX_CURRENT)
-
-
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )

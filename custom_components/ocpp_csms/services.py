@@ -17,13 +17,13 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 from ocpp.charge_point import camel_to_snake_case
 import voluptuous as vol
 
 from .const import DOMAIN, REMOTE_ID_TAG
+from .errors import invalid
 from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger
 from .planning import DEFAULT_MIN_CURRENT
@@ -179,9 +179,9 @@ class Target:
         if connector_id is None:
             connector_id = default if default is not None else (1 if count == 1 else None)
         if connector_id is None:
-            raise _invalid("connector_required", cp_id=self.cp_id)
+            raise invalid("connector_required", cp_id=self.cp_id)
         if (connector_id == 0 and not allow_zero) or (count and connector_id > count):
-            raise _invalid(
+            raise invalid(
                 "invalid_connector",
                 cp_id=self.cp_id,
                 connector_id=str(connector_id),
@@ -220,7 +220,7 @@ async def _remote_start(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     connector_id = target.connector_id(data)
     profile: ChargingProfile | None = data.get(ATTR_CHARGING_PROFILE)
     if profile is not None and profile.purpose != ProfilePurpose.TX:
-        raise _invalid("tx_profile_required", cp_id=target.cp_id)
+        raise invalid("tx_profile_required", cp_id=target.cp_id)
     if profile is not None:
         profile = target.central.fit_profile(target.cp_id, profile)
     id_tag = data.get(ATTR_ID_TAG, REMOTE_ID_TAG)
@@ -233,7 +233,7 @@ async def _remote_stop(target: Target, data: dict[str, Any]) -> dict[str, Any]:
         connector_id = target.connector_id(data)
         transaction = target.charger.connector(connector_id).transaction
         if transaction is None:
-            raise _invalid("no_session", connector_id=str(connector_id))
+            raise invalid("no_session", connector_id=str(connector_id))
         transaction_id = transaction.id
     return await target.status(lambda s: s.remote_stop(transaction_id))
 
@@ -283,7 +283,7 @@ async def _set_charging_profile(target: Target, data: dict[str, Any]) -> dict[st
     connector_id = target.connector_id(data, allow_zero=True, default=0)
     profile: ChargingProfile | None = data.get(ATTR_CHARGING_PROFILE)
     if (profile is None) == (ATTR_LIMIT not in data):
-        raise _invalid("profile_or_limit", cp_id=target.cp_id)
+        raise invalid("profile_or_limit", cp_id=target.cp_id)
     if profile is None:
         status = await target.central.async_set_current_limit(
             target.cp_id, connector_id, data[ATTR_LIMIT], data[ATTR_UNIT]
@@ -376,7 +376,7 @@ async def _get_local_list_version(target: Target, _data: dict[str, Any]) -> dict
 async def _plan_charging(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     connector_id = target.connector_id(data)
     if "prices" in data and "price_entity" in data:
-        raise _invalid("one_price_source")
+        raise invalid("one_price_source")
     plan = await target.central.plans.async_plan(
         target.cp_id,
         connector_id,
@@ -567,18 +567,18 @@ def _resolve_target(hass: HomeAssistant, device_id: str) -> Target:
     """The charger behind a charger or connector device of this integration."""
     device = dr.async_get(hass).async_get(device_id)
     if device is None:
-        raise _invalid("unknown_device", device_id=device_id)
+        raise invalid("unknown_device", device_id=device_id)
     for entry_id in device.config_entries:
         entry: OcppConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
         if entry is None or entry.domain != DOMAIN:
             continue
         if entry.state is not ConfigEntryState.LOADED:
-            raise _invalid("not_loaded", device_id=device.name or device_id)
+            raise invalid("not_loaded", device_id=device.name or device_id)
         central = entry.runtime_data
         for domain, identifier in device.identifiers:
             if domain == DOMAIN and (target := _target_for(central, identifier)) is not None:
                 return target
-    raise _invalid("unknown_device", device_id=device.name or device_id)
+    raise invalid("unknown_device", device_id=device.name or device_id)
 
 
 def _target_for(central: CentralSystem, identifier: str) -> Target | None:
@@ -588,9 +588,3 @@ def _target_for(central: CentralSystem, identifier: str) -> Target | None:
     if connector.isdigit() and (charger := central.known_charger(cp_id)) is not None:
         return Target(central, charger, int(connector))
     return None
-
-
-def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
-    return ServiceValidationError(
-        translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
-    )

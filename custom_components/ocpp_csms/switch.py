@@ -8,11 +8,11 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import DOMAIN, REMOTE_ID_TAG
+from .const import REMOTE_ID_TAG
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .errors import invalid
 from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger, Connector
 from .protocol.interface import ChargePointCommands
@@ -48,11 +48,7 @@ def _smart_charging(*, enabled: bool) -> SwitchAction:
 
 async def _stop_session(commands: ChargePointCommands, connector: Connector) -> str:
     if connector.transaction is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_session",
-            translation_placeholders={"connector_id": str(connector.id)},
-        )
+        raise invalid("no_session", connector_id=str(connector.id))
     return await commands.remote_stop(connector.transaction.id)
 
 
