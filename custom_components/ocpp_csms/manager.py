@@ -29,6 +29,7 @@ from .const import (
     CONF_AUTO_ACCEPT,
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
+    CONF_MAX_CURRENT,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
     CONF_PHASES,
@@ -37,6 +38,7 @@ from .const import (
     CONF_SSL_KEYFILE,
     CONF_VOLTAGE,
     DEFAULT_HEARTBEAT_INTERVAL,
+    DEFAULT_MAX_CURRENT,
     DOMAIN,
     SUBENTRY_CHARGER,
 )
@@ -267,6 +269,10 @@ class CentralSystem:
             if subentry.subentry_type == SUBENTRY_CHARGER and subentry.data[CONF_CP_ID] == cp_id:
                 return subentry.data
         return {}
+
+    def rated_current(self, cp_id: str) -> float:
+        """The highest current a charger's installation allows, as the user set it."""
+        return float(self.charger_options(cp_id).get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
 
     def electrical(self, cp_id: str) -> Electrical:
         """How a charger's connectors turn amps into watts, as the user described it."""

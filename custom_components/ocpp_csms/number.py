@@ -16,7 +16,6 @@ from homeassistant.const import UnitOfElectricCurrent, UnitOfEnergy
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .const import CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .manager import CentralSystem, OcppConfigEntry
 
@@ -31,11 +30,6 @@ class OcppNumberDescription(OcppEntityDescription, NumberEntityDescription):
 
     set_fn: Callable[[CentralSystem, str, int, float], Awaitable[Any]]
     max_fn: Callable[[CentralSystem, str], float] | None = None
-
-
-def _rated_current(central: CentralSystem, cp_id: str) -> float:
-    """The charger's rated current, as the user configured it."""
-    return float(central.charger_options(cp_id).get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
 
 
 async def _set_plan_energy(
@@ -59,7 +53,7 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
         set_fn=lambda central, cp_id, connector_id, value: central.async_set_current_limit(
             cp_id, connector_id, value
         ),
-        max_fn=_rated_current,
+        max_fn=lambda central, cp_id: central.rated_current(cp_id),
     ),
     OcppNumberDescription(
         key="plan_energy",

@@ -28,7 +28,7 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_MAX_CURRENT, CONF_PRICE_ENTITY, DEFAULT_MAX_CURRENT
+from .const import CONF_PRICE_ENTITY
 from .errors import invalid
 from .smart_charging.charging_plan import ChargingPlan, PlanGoal
 from .smart_charging.prices import (
@@ -132,7 +132,7 @@ class ChargingPlans:
             energy_kwh=energy_kwh,
             ready_by=deadline,
             max_current=_plan_current(
-                max_current, connector.current_limit, options.get(CONF_MAX_CURRENT)
+                max_current, connector.current_limit, central.rated_current(cp_id)
             ),
             min_current=min_current,
             electrical=Electrical(phases or wiring.phases, voltage or wiring.voltage),
@@ -337,7 +337,7 @@ def _deadline(ready_by: datetime | time, now: datetime) -> datetime:
     return dt_util.as_utc(candidate)
 
 
-def _plan_current(asked: float | None, current_limit: float | None, rated: float | None) -> float:
+def _plan_current(asked: float | None, current_limit: float | None, rated: float) -> float:
     """The highest current a plan may use: as asked, never above the connector's limit."""
     candidates = [float(a) for a in (asked, current_limit) if a is not None]
-    return min(candidates) if candidates else float(rated or DEFAULT_MAX_CURRENT)
+    return min(candidates) if candidates else rated
