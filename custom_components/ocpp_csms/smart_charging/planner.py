@@ -31,6 +31,8 @@ from .prices import PriceSlot
 
 # Energies closer than this (kWh) count as equal.
 EPSILON_KWH = 1e-6
+# A plan this close (kWh) to the energy asked for meets it (it neither falls short nor overshoots).
+MET_TOLERANCE_KWH = EPSILON_KWH * 1000
 # Powers closer than this (W) count as equal.
 EPSILON_W = 1e-6
 # Improving moves of period boundaries tried after merging (each one slot).
@@ -382,8 +384,8 @@ def _best_on_off(
 def _score(blocks: list[_Block], request: PlanRequest) -> tuple[bool, bool, float]:
     """Meeting the energy first, then not forcing more than asked, then the cost."""
     energy = _energy(blocks)
-    short = energy < request.energy_kwh - EPSILON_KWH * 1000
-    over = energy > request.energy_kwh + EPSILON_KWH * 1000
+    short = energy < request.energy_kwh - MET_TOLERANCE_KWH
+    over = energy > request.energy_kwh + MET_TOLERANCE_KWH
     return (short, over, _cost(blocks))
 
 
@@ -461,7 +463,7 @@ def _energy(blocks: list[_Block]) -> float:
 
 
 def _meets(blocks: list[_Block], request: PlanRequest) -> bool:
-    return _energy(blocks) >= request.energy_kwh - EPSILON_KWH * 1000
+    return _energy(blocks) >= request.energy_kwh - MET_TOLERANCE_KWH
 
 
 def _cost(blocks: list[_Block]) -> float:
