@@ -119,14 +119,13 @@ class ChargingPlans:
         capabilities = charger.capabilities
         if capabilities.feature_profiles is not None and not capabilities.smart_charging:
             raise invalid("smart_charging_unsupported", cp_id=cp_id)
-        options = central.charger_options(cp_id)
         connector = charger.connector(connector_id)
         now = dt_util.utcnow()
         deadline = _deadline(ready_by, now)
         if deadline <= now:
             raise invalid("ready_by_passed", ready_by=deadline.isoformat())
         if prices is None:
-            price_entity = price_entity or options.get(CONF_PRICE_ENTITY)
+            price_entity = price_entity or self._price_entity(cp_id)
         wiring = central.electrical(cp_id)
         goal = PlanGoal(
             energy_kwh=energy_kwh,
@@ -155,14 +154,17 @@ class ChargingPlans:
 
     async def async_clear(self, cp_id: str, connector_id: int) -> str:
         """Remove a connector's plan from the charger and forget it."""
-        status = await self._central.async_command(
+        status = await self._async_remove_profile(cp_id, connector_id)
+        self._keep(cp_id, connector_id, None)
+        return status
+
+    async def _async_remove_profile(self, cp_id: str, connector_id: int) -> str:
+        return await self._central.async_command(
             cp_id,
             lambda session: session.clear_charging_profile(
                 profile_id=PLAN_PROFILE_ID + connector_id, connector_id=connector_id
             ),
         )
-        self._keep(cp_id, connector_id, None)
-        return status
 
     async def async_resend(self, cp_id: str) -> None:
         """Send a booted charger its connectors' plans again; plan enabled connectors anew."""
@@ -242,7 +244,7 @@ class ChargingPlans:
         """Remove an ended plan's profile from the charger; plan again if smart charging is on."""
         if self._central.session(cp_id) is not None:
             try:
-                await self.async_clear(cp_id, connector_id)
+                await self._async_remove_profile(cp_id, connector_id)
             except HomeAssistantError as err:
                 _LOGGER.debug("%s: could not remove the ended plan: %s", cp_id, err)
         await self.async_replan(cp_id, connector_id)
@@ -297,11 +299,14 @@ class ChargingPlans:
             return
         await self.async_plan(cp_id, connector_id, energy_kwh=energy, ready_by=settings.ready_by)
 
+    def _price_entity(self, cp_id: str) -> str | None:
+        """The price sensor chosen in the charger's settings."""
+        return self._central.charger_options(cp_id).get(CONF_PRICE_ENTITY) or None
+
     def _follow_prices(self, key: ConnectorKey) -> None:
         if key in self._price_listeners:
             return
-        entity_id = self._central.charger_options(key[0]).get(CONF_PRICE_ENTITY)
-        if not entity_id:
+        if (entity_id := self._price_entity(key[0])) is None:
             return
 
         @callback
