@@ -3,34 +3,35 @@
 Each price slot gets a charging power of 0 or between the minimum and the maximum power. The
 energy must be met exactly (or as far as the window allows) at the lowest cost:
 
-1. Without a minimum power this is a fractional knapsack: fill the cheapest slots at full
-   power, the last one partly. That is exactly optimal.
-2. The minimum power can make the partly filled slot impossible. The planner then compares
-   the feasible repairs: run that slot at the minimum and take the difference from the dearest
-   full slots, or put the remainder into another slot short enough to take it.
-3. A charger stores a limited number of periods. When the schedule has more, candidate
+1. With one period per price slot, the powers come from ``fill``: cheapest slots first, and
+   a repair where the minimum power makes the partly filled slot impossible. Without a
+   minimum power that is exactly optimal.
+2. A charger stores a limited number of periods. When the schedule has more, candidate
    partitions of the window into few enough periods come from two sources: merging adjacent
    periods where it costs least, and an exact dynamic programme over full/no-power periods at
-   a price λ bisected to bracket the energy asked for. The powers are optimised again over
-   each partition, the best ones have their boundaries moved slot by slot while that saves
-   money, and a period the charger still has to spare is put where it saves most.
+   a price λ bisected to bracket the energy asked for. ``fill`` solves the powers of many
+   partitions at once; the best candidates have their boundaries moved slot by slot while
+   that saves money, the winner also by wider moves, and a period the charger still has to
+   spare is put where it saves most.
 
 Powers are in W and energies in kWh; the caller converts to the charger's unit.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 import heapq
 import itertools
 import math
 
+import numpy as np
+from numpy.typing import NDArray
+
+from .fill import EPSILON_KWH, Array, fill
 from .prices import PriceSlot
 
-# Energies closer than this (kWh) count as equal.
-EPSILON_KWH = 1e-6
 # A plan this close (kWh) to the energy asked for meets it (it neither falls short nor overshoots).
 MET_TOLERANCE_KWH = EPSILON_KWH * 1000
 # Powers closer than this (W) count as equal.
@@ -38,9 +39,13 @@ EPSILON_W = 1e-6
 # Improving moves of period boundaries tried after merging (each one slot).
 MAX_BOUNDARY_MOVES = 40
 # How many of the merged schedules get their boundaries moved.
-SHIFTED_CANDIDATES = 4
+SHIFTED_CANDIDATES = 2
+# Moves to partitions that cost the same, allowed once nothing cheaper is in reach.
+SIDEWAYS_MOVES = 4
+# Boundaries at most this many slots apart let the ones between jump to any slot.
+JUMP_ANYWHERE_WITHIN = 16
 # Bisection steps of the price λ between two neighbouring slot prices.
-LAMBDA_REFINEMENTS = 6
+LAMBDA_REFINEMENTS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,93 +151,17 @@ def _gap(start: datetime, end: datetime) -> _Block:
 
 
 def _solve(blocks: list[_Block], request: PlanRequest) -> None:
-    """Set each block's power: cheapest first, then repair the minimum-power floor."""
-    p_max, p_min = request.max_power_w / 1000, request.min_power_w / 1000
-    for block in blocks:
-        block.power_w = 0.0
-    order = sorted(
-        (b for b in blocks if b.priced and b.hours > 0), key=lambda b: (b.price, b.start)
-    )
-    remaining = request.energy_kwh
-    chosen: list[_Block] = []
-    partial: _Block | None = None
-    for block in order:
-        if remaining <= EPSILON_KWH:
-            break
-        energy = min(remaining, p_max * block.hours)
-        block.power_w = energy / block.hours * 1000
-        remaining -= energy
-        if block.power_w >= request.max_power_w - 1e-9:
-            chosen.append(block)
-        else:
-            partial = block
-    if partial is None or partial.power_w >= request.min_power_w - 1e-9:
-        return
-    _repair_floor(partial, chosen, order, p_min, p_max)
-
-
-def _repair_floor(
-    partial: _Block, full: list[_Block], order: list[_Block], p_min: float, p_max: float
-) -> None:
-    """Make the partly filled block respect the minimum power, at the least extra cost."""
-    remainder = partial.power_w / 1000 * partial.hours
-    partial.power_w = 0.0
-    taken = {id(b) for b in full}
-    options = [
-        option
-        for option in (
-            _raise_to_minimum(partial, full, remainder, p_min, p_max),
-            _move_remainder(partial, order, taken, remainder, p_min, p_max),
-        )
-        if option is not None
-    ]
-    if not options:
-        # Nothing fits exactly: deliver a little more at the minimum in the cheapest spot.
-        spare = [b for b in order if id(b) not in taken]
-        if spare:
-            min(spare, key=lambda b: b.price * b.hours).power_w = p_min * 1000
-        return
-    _, best = min(options, key=lambda option: option[0])
-    for block, power_kw in best:
+    """Set each block's power to the cheapest that meets the energy."""
+    hours = np.array([[b.hours for b in blocks]])
+    costs = np.array([[b.cost_per_kw if b.priced else math.inf for b in blocks]])
+    powers = fill(hours, costs, *_fill_range(request))[0]
+    for block, power_kw in zip(blocks, powers.tolist(), strict=True):
         block.power_w = power_kw * 1000
 
 
-type _Option = tuple[float, list[tuple[_Block, float]]]
-
-
-def _raise_to_minimum(
-    partial: _Block, full: list[_Block], remainder: float, p_min: float, p_max: float
-) -> _Option | None:
-    """Run the block at the minimum; take the difference from the dearest full blocks."""
-    needed = p_min * partial.hours - remainder
-    moves: list[tuple[_Block, float]] = [(partial, p_min)]
-    extra = partial.price * p_min * partial.hours
-    for block in sorted(full, key=lambda b: (-b.price, b.start)):
-        if needed <= EPSILON_KWH:
-            break
-        give = min(needed, (p_max - p_min) * block.hours)
-        if give > 0:
-            moves.append((block, p_max - give / block.hours))
-            extra -= block.price * give
-            needed -= give
-    return (extra, moves) if needed <= EPSILON_KWH else None
-
-
-def _move_remainder(
-    partial: _Block,
-    order: list[_Block],
-    taken: set[int],
-    remainder: float,
-    p_min: float,
-    p_max: float,
-) -> _Option | None:
-    """Put the remainder into an unused block short enough to take it at the minimum."""
-    for block in order:  # by price: the first that fits is the cheapest
-        if id(block) in taken or block is partial:
-            continue
-        if p_min * block.hours <= remainder + EPSILON_KWH <= p_max * block.hours + EPSILON_KWH:
-            return block.price * remainder, [(block, remainder / block.hours)]
-    return None
+def _fill_range(request: PlanRequest) -> tuple[float, float, float]:
+    """The energy (kWh) and the power range (kW) that ``fill`` takes."""
+    return request.energy_kwh, request.min_power_w / 1000, request.max_power_w / 1000
 
 
 def _merge_equal(blocks: list[_Block]) -> list[_Block]:
@@ -258,36 +187,31 @@ def _joined(first: _Block, second: _Block, power_w: float) -> _Block:
 
 
 def _fit_periods(blocks: list[_Block], request: PlanRequest, max_periods: int) -> list[_Block]:
-    """Merge adjacent periods until the charger can store the schedule.
+    """Cut the window into few enough periods for the charger, as cheaply as can be found.
 
-    A merge is judged two ways. At the marginal price of the plan (the dearest price it
-    charges at), the merged period charges fully if it is cheaper than that, else not at all,
-    and the energy that moves is bought or sold at the marginal price. Averaged, the merged
-    period keeps the energy of both at one power. Many prices are often equal to the marginal
-    one, which makes the first judgement blind, so the merging runs with each judgement first
-    and the cheaper outcome wins. After merging, the powers are optimised again over the
-    merged periods, which also restores the exact energy.
+    Candidate partitions come from merging adjacent periods of the unlimited schedule (two
+    ways, see ``_merge_runs``) and from the exact on/off programme at a bisected price (see
+    ``_priced_partitions``). The best candidates have their boundaries moved while that saves
+    money, and a period the charger still has to spare is put where it saves most.
     """
     runs = _merge_equal(blocks)
     if len(runs) <= max_periods:
         return blocks
-    outcomes = [
-        _merge_runs(list(runs), request, max_periods, marginal_first=first)
+    partition = _Partition(blocks, request)
+    candidates = [
+        partition.cuts_of(_merge_runs(list(runs), request, max_periods, marginal_first=first))
         for first in (True, False)
     ]
-    partition = _Partition(blocks, request)
-    priced = _priced_partitions(blocks, request, max_periods)
-    outcomes.extend(partition.blocks(cuts) for cuts in priced)
+    candidates.extend(_priced_partitions(blocks, request, max_periods))
     # Boundary moves are the expensive part: only the best starting points get them.
-    outcomes.sort(key=lambda merged: _score(merged, request))
-    shifted = [partition.shift(merged) for merged in outcomes[:SHIFTED_CANDIDATES]]
-    cuts, best = min(shifted, key=lambda outcome: _score(outcome[1], request))
-    return partition.use_spare_period(cuts, best)
+    candidates.sort(key=partition.score)
+    shifted = [partition.shift(cuts, jumps=False) for cuts in candidates[:SHIFTED_CANDIDATES]]
+    best = partition.shift(min(shifted, key=partition.score), jumps=True)
+    best = partition.use_spare_period(best)
+    return partition.blocks(best)
 
 
-def _priced_partitions(
-    base: list[_Block], request: PlanRequest, max_periods: int
-) -> list[list[int]]:
+def _priced_partitions(base: list[_Block], request: PlanRequest, max_periods: int) -> list[_Cuts]:
     """The best on/off partitions at a price λ on either side of the energy asked for.
 
     Charging a slot at full power is worth ``price - λ`` per kWh; the best schedule with at most
@@ -296,12 +220,13 @@ def _priced_partitions(
     charge just less and just more than asked; re-solving their powers meets the energy.
     """
     p_max = request.max_power_w / 1000
-    prices = sorted({b.price for b in base if b.priced})
-    found: dict[bool, list[int]] = {}
+    slots = _Slots(base)
+    prices = np.unique(slots.prices[slots.priced]).tolist()
+    found: dict[bool, _Cuts] = {}
 
     def probe(marginal: float) -> bool:
-        cuts, energy = _best_on_off(base, marginal, max_periods, p_max)
-        enough = energy >= request.energy_kwh - EPSILON_KWH
+        cuts, hours = _best_on_off(slots, marginal, max_periods)
+        enough = hours * p_max >= request.energy_kwh - EPSILON_KWH
         found[enough] = cuts
         return enough
 
@@ -324,29 +249,30 @@ def _priced_partitions(
     return list(found.values())
 
 
-def _best_on_off(
-    base: list[_Block], marginal: float, max_periods: int, p_max: float
-) -> tuple[list[int], float]:
-    """Cuts and energy of the best schedule at price λ, with slots fully on or off.
+class _Slots:
+    """The window's slots as arrays: hours, cost of 1 kW (0 in gaps), price (``inf`` in gaps)."""
+
+    def __init__(self, base: list[_Block]) -> None:
+        self.hours = np.array([b.hours for b in base])
+        self.priced = np.array([b.priced for b in base])
+        self.costs = np.array([b.cost_per_kw if b.priced else 0.0 for b in base])
+        self.prices = np.full(len(base), np.inf)
+        np.divide(self.costs, self.hours, out=self.prices, where=self.priced & (self.hours > 0))
+
+
+def _best_on_off(slots: _Slots, marginal: float, max_periods: int) -> tuple[_Cuts, float]:
+    """Cuts and charging hours of the best schedule at price λ, with slots fully on or off.
 
     A cut only pays off where the sign of ``price - λ`` changes, so slots are first grouped
     into runs of one sign; each run is then on or off as a whole.
     """
-    starts: list[int] = []
-    values: list[float] = []
-    hours: list[float] = []
-    last_kind = None
-    for index, block in enumerate(base):
-        kind = 0 if not block.priced else (1 if block.price < marginal else 2)
-        value = math.inf if not block.priced else (block.cost_per_kw - marginal * block.hours)
-        if kind != last_kind:
-            starts.append(index)
-            values.append(value)
-            hours.append(block.hours)
-            last_kind = kind
-        else:
-            values[-1] += value
-            hours[-1] += block.hours
+    kind = np.where(slots.priced, np.where(slots.prices < marginal, 1, 2), 0)
+    starts_array = np.flatnonzero(np.concatenate(([True], kind[1:] != kind[:-1])))
+    run_values = np.add.reduceat(slots.costs - marginal * slots.hours, starts_array)
+    run_values[kind[starts_array] == 0] = np.inf  # time without a price never charges
+    starts = [int(start) for start in starts_array]
+    values = [float(value) for value in run_values]
+    hours = [float(hour) for hour in np.add.reduceat(slots.hours, starts_array)]
     inf = math.inf
     periods = max_periods
     # off[k] / on[k]: best value with k + 1 periods so far, the last one off / on.
@@ -377,85 +303,165 @@ def _best_on_off(
             k -= 1
     cuts = [starts[0]]
     cuts.extend(starts[r] for r in range(1, len(values)) if charging[r] != charging[r - 1])
-    energy = sum(h for h, c in zip(hours, charging, strict=True) if c) * p_max
-    return [*cuts, len(base)], energy
+    charged = sum(h for h, c in zip(hours, charging, strict=True) if c)
+    return (*cuts, len(slots.hours)), charged
 
 
-def _score(blocks: list[_Block], request: PlanRequest) -> tuple[bool, bool, float]:
+type _Score = tuple[bool, bool, float]
+
+
+def _judge(energy: float, cost: float, request: PlanRequest) -> _Score:
     """Meeting the energy first, then not forcing more than asked, then the cost."""
-    energy = _energy(blocks)
     short = energy < request.energy_kwh - MET_TOLERANCE_KWH
     over = energy > request.energy_kwh + MET_TOLERANCE_KWH
-    return (short, over, _cost(blocks))
+    return (short, over, cost)
+
+
+def _better(score: _Score, than: _Score) -> bool:
+    """Whether ``score`` is better than ``than`` by more than rounding."""
+    return score[:2] < than[:2] or (score[:2] == than[:2] and score[2] < than[2] - 1e-9)
+
+
+type _Cuts = tuple[int, ...]
 
 
 class _Partition:
-    """The window's slots cut into consecutive periods, judged by re-solving the powers."""
+    """The window's slots cut into consecutive periods, judged by re-solving the powers.
+
+    A partition is the tuple of its cuts: the index of each period's first slot, then the
+    number of slots. Partitions are judged in batches (see ``fill``), and each score is
+    remembered, as the search comes back to the same cuts.
+    """
 
     def __init__(self, base: list[_Block], request: PlanRequest) -> None:
         self._base = base
         self._request = request
-        self._hours = [0.0]
-        self._cost = [0.0]
-        self._gaps = [0]
-        for block in base:
-            self._hours.append(self._hours[-1] + block.hours)
-            self._cost.append(self._cost[-1] + (block.cost_per_kw if block.priced else 0.0))
-            self._gaps.append(self._gaps[-1] + (not block.priced))
+        self._hours = np.concatenate(([0.0], np.cumsum([b.hours for b in base])))
+        self._cost = np.concatenate(
+            ([0.0], np.cumsum([b.cost_per_kw if b.priced else 0.0 for b in base]))
+        )
+        self._gaps = np.concatenate(([0], np.cumsum([not b.priced for b in base])))
+        self._position = {block.start: index for index, block in enumerate(base)}
+        self._scores: dict[_Cuts, _Score] = {}
 
-    def blocks(self, cuts: list[int]) -> list[_Block]:
+    def cuts_of(self, periods: list[_Block]) -> _Cuts:
+        """The cuts of periods made of whole slots."""
+        return (*(self._position[period.start] for period in periods), len(self._base))
+
+    def score(self, cuts: _Cuts) -> _Score:
+        """How good the cheapest powers over these periods are."""
+        if (known := self._scores.get(cuts)) is None:
+            known = self.best([cuts])[1]
+        return known
+
+    def best(self, batch: list[_Cuts]) -> tuple[_Cuts, _Score]:
+        """The best partition of a non-empty batch, all with the same number of periods."""
+        unknown = [cuts for cuts in dict.fromkeys(batch) if cuts not in self._scores]
+        if unknown:
+            hours, costs = self._periods(np.array(unknown))
+            powers = fill(hours, costs, *_fill_range(self._request))
+            energies = (powers * hours).sum(axis=1).tolist()
+            spent = powers * np.where(powers > 0, costs, 0.0)
+            for cuts, energy, cost in zip(
+                unknown, energies, spent.sum(axis=1).tolist(), strict=True
+            ):
+                self._scores[cuts] = _judge(energy, cost, self._request)
+        best = min(batch, key=self._scores.__getitem__)
+        return best, self._scores[best]
+
+    def blocks(self, cuts: _Cuts) -> list[_Block]:
         """The periods between consecutive cuts, with their powers solved."""
-        blocks = [self._segment(i, j) for i, j in itertools.pairwise(cuts)]
+        hours, costs = self._periods(np.array([cuts]))
+        blocks = [
+            _Block(self._base[i].start, self._base[j - 1].end, hour, cost, priced=cost < math.inf)
+            for i, j, hour, cost in zip(
+                cuts[:-1], cuts[1:], map(float, hours[0]), map(float, costs[0]), strict=True
+            )
+        ]
         _solve(blocks, self._request)
         return blocks
 
-    def _segment(self, i: int, j: int) -> _Block:
-        priced = self._gaps[j] == self._gaps[i]
-        return _Block(
-            self._base[i].start,
-            self._base[j - 1].end,
-            self._hours[j] - self._hours[i],
-            self._cost[j] - self._cost[i] if priced else math.inf,
-            priced=priced,
-        )
+    def _periods(self, cuts: NDArray[np.int_]) -> tuple[Array, Array]:
+        """Hours and cost of 1 kW of each period (``inf`` if part of it has no price)."""
+        first, after = cuts[:, :-1], cuts[:, 1:]
+        hours = self._hours[after] - self._hours[first]
+        priced = self._gaps[after] == self._gaps[first]
+        costs = np.where(priced, self._cost[after] - self._cost[first], np.inf)
+        return hours, costs
 
-    def shift(self, merged: list[_Block]) -> tuple[list[int], list[_Block]]:
-        """Move the boundaries of merged periods while that makes the plan cheaper."""
-        position = {block.start: index for index, block in enumerate(self._base)}
-        return self._shift([position[block.start] for block in merged] + [len(self._base)])
+    def shift(self, cuts: _Cuts, *, jumps: bool) -> _Cuts:
+        """Move period boundaries while that makes the plan cheaper, the best move first.
 
-    def use_spare_period(self, cuts: list[int], blocks: list[_Block]) -> list[_Block]:
+        Boundaries move one slot at a time. With ``jumps``, where that finds nothing better
+        they also move further (a minimum power can make every small step worse while a longer
+        one saves), and a few moves to new partitions that cost the same are allowed, to get
+        across plateaus of equal prices.
+        """
+        best = self.score(cuts)
+        seen = {cuts}
+        sideways = SIDEWAYS_MOVES if jumps else 0
+        for _ in range(MAX_BOUNDARY_MOVES):
+            for moves in (self._steps, self._jumps) if jumps else (self._steps,):
+                if (batch := list(moves(cuts))) and _better((found := self.best(batch))[1], best):
+                    cuts, best = found
+                    break
+            else:
+                fresh = [
+                    trial for trial in (*self._steps(cuts), *self._jumps(cuts)) if trial not in seen
+                ]
+                if not sideways or not fresh or _better(best, (found := self.best(fresh))[1]):
+                    break
+                sideways -= 1
+                cuts, best = found
+            seen.add(cuts)
+        return cuts
+
+    def use_spare_period(self, cuts: _Cuts) -> _Cuts:
         """Add the best extra boundary when the charger has a period to spare."""
         max_periods = self._request.max_periods
-        if max_periods is None or len(cuts) - 1 >= max_periods:
-            return blocks
-        best, best_cuts = _score(blocks, self._request), cuts
-        for cut in range(1, len(self._base)):
-            if cut not in cuts:
-                trial = sorted([*cuts, cut])
-                if (score := _score(self.blocks(trial), self._request)) < best:
-                    best, best_cuts = score, trial
-        return blocks if best_cuts is cuts else self._shift(best_cuts)[1]
+        if max_periods is None or len(cuts) - 1 >= max_periods or len(cuts) > len(self._base):
+            return cuts
+        inside = set(cuts)
+        trials = [
+            tuple(sorted((*cuts, cut))) for cut in range(1, len(self._base)) if cut not in inside
+        ]
+        trial, score = self.best(trials)
+        return self.shift(trial, jumps=True) if _better(score, self.score(cuts)) else cuts
 
-    def _shift(self, cuts: list[int]) -> tuple[list[int], list[_Block]]:
-        """Move the period boundary whose one-slot move saves most, while one saves money."""
-        best_blocks = self.blocks(cuts)
-        best = _score(best_blocks, self._request)
-        for _ in range(MAX_BOUNDARY_MOVES):
-            current = best
-            for index, step in ((i, d) for i in range(1, len(cuts) - 1) for d in (-1, 1)):
-                moved = cuts[index] + step
-                if not cuts[index - 1] < moved < cuts[index + 1]:
-                    continue
-                trial = [*cuts[:index], moved, *cuts[index + 1 :]]
-                blocks = self.blocks(trial)
-                score = _score(blocks, self._request)
-                if score[:2] <= best[:2] and score[2] < best[2] - 1e-9:
-                    best_cuts, best, best_blocks = trial, score, blocks
-            if best == current:
-                break
-            cuts = best_cuts
-        return cuts, best_blocks
+    @staticmethod
+    def _steps(cuts: _Cuts) -> Iterator[_Cuts]:
+        """Each boundary moved one slot either way."""
+        for index in range(1, len(cuts) - 1):
+            for moved in (cuts[index] - 1, cuts[index] + 1):
+                if cuts[index - 1] < moved < cuts[index + 1]:
+                    yield (*cuts[:index], moved, *cuts[index + 1 :])
+
+    @staticmethod
+    def _jumps(cuts: _Cuts) -> Iterator[_Cuts]:
+        """Wider moves than single steps.
+
+        Each boundary anywhere between its neighbours (2, 4, 8… slots if they are far apart),
+        and both boundaries of a period at once.
+        """
+        for index in range(1, len(cuts) - 1):
+            low, here, high = cuts[index - 1], cuts[index], cuts[index + 1]
+            if high - low <= JUMP_ANYWHERE_WITHIN:
+                targets = set(range(low + 1, high))
+            else:
+                targets = {low + 1, high - 1}
+                step = 2
+                while here - step > low or here + step < high:
+                    targets.update((here - step, here + step))
+                    step *= 2
+            for moved in sorted(targets):
+                if low < moved < high and abs(moved - here) > 1:
+                    yield (*cuts[:index], moved, *cuts[index + 1 :])
+        # Both ends of a period one slot, together: it moves, grows or shrinks.
+        for index in range(1, len(cuts) - 2):
+            for start, end in itertools.product((-1, 1), repeat=2):
+                first, last = cuts[index] + start, cuts[index + 1] + end
+                if cuts[index - 1] < first < last < cuts[index + 2]:
+                    yield (*cuts[:index], first, last, *cuts[index + 2 :])
 
 
 def _energy(blocks: list[_Block]) -> float:
@@ -474,7 +480,15 @@ def _cost(blocks: list[_Block]) -> float:
 def _merge_runs(
     runs: list[_Block], request: PlanRequest, max_periods: int, *, marginal_first: bool
 ) -> list[_Block]:
-    """Merge the cheapest adjacent pair until few enough periods remain; then re-optimise."""
+    """Merge the cheapest adjacent pair of periods until few enough remain.
+
+    A merge is judged two ways. At the marginal price of the plan (the dearest price it
+    charges at), the merged period charges fully if it is cheaper than that, else not at all,
+    and the energy that moves is bought or sold at the marginal price. Averaged, the merged
+    period keeps the energy of both at one power. Many prices are often equal to the marginal
+    one, which makes the first judgement blind, so ``marginal_first`` says which judgement
+    comes first; the caller tries both. The powers are solved again by the caller.
+    """
     marginal = max((b.price for b in runs if b.priced and b.power_w > 0), default=0.0)
     max_w = request.max_power_w
     # A doubly linked list of runs and a heap of merge costs (stale entries are skipped).
@@ -513,9 +527,7 @@ def _merge_runs(
         if prev[left] != -1:
             push(prev[left])
         push(left)
-    merged = [run for index, run in enumerate(runs) if alive[index]]
-    _solve(merged, request)
-    return merged
+    return [run for index, run in enumerate(runs) if alive[index]]
 
 
 def _merge(a: _Block, b: _Block, marginal: float, max_w: float) -> tuple[float, _Block]:
