@@ -9,7 +9,8 @@ energy needs, in three kinds of problem:
 
 Prints, per kind, the worst and mean cost ratio (planner / optimum, on cases whose optimum
 costs money), the worst excess per kWh on cases whose optimum earns money, how many plans
-deliver more energy than asked (the optimum never does), and the planning time per call.
+deliver more energy than asked (the optimum never does), how many plans over short windows of
+jumpy prices miss the optimum by more than 1%, and the planning time per call.
 
 Run: ``.venv/bin/python benchmarks/planner.py [--cases N] [--seed S]``.
 """
@@ -45,6 +46,8 @@ PLAN_TARGET_MS = 5.0
 TOLERANCE_KWH = 1e-3
 TOLERANCE_W = 1e-6
 TOLERANCE_COST = 1e-6
+# Share of jumpy prices taken from a few repeated values (ties make plateaus for the search).
+REPEATED_PRICE_SHARE = 0.3
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,11 @@ def main() -> None:
             f"{max(excess, default=0):>13.5f}{overshoot[kind]:>13}"
         )
 
+    misses = jumpy_misses(args.cases * 10, args.seed)
+    print(
+        f"floor+periods, jumpy prices over 1-8 slots: {misses} of {args.cases * 10} plans "
+        "cost more than 1% above the optimum"
+    )
     for max_periods in (24, 10, 6):
         timings = plan_times(args.seed, max_periods)
         print(
@@ -211,6 +219,46 @@ def main() -> None:
             f"p95 {timings[int(len(timings) * 0.95)]:.2f} ms, max {timings[-1]:.2f} ms "
             f"(target < {PLAN_TARGET_MS} ms)"
         )
+
+
+def jumpy_misses(count: int, seed: int) -> int:
+    """Plans over short windows of jumpy prices (repeated values, sign changes) that miss 1%.
+
+    The misses are counted against the cost of the energy at 0.1 €/kWh where the optimum is
+    near zero, as a ratio would blow up there.
+    """
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 15, 22, tzinfo=UTC)
+    misses = 0
+    for _ in range(count):
+        minutes = rng.choice((15, 30, 60))
+        step = timedelta(minutes=minutes)
+        prices = [
+            rng.choice((0.0, 0.5, -0.125))
+            if rng.random() < REPEATED_PRICE_SHARE
+            else round(rng.uniform(-0.2, 0.6), 3)
+            for _ in range(rng.randint(1, 8))
+        ]
+        slots = [
+            PriceSlot(start + i * step, start + (i + 1) * step, p) for i, p in enumerate(prices)
+        ]
+        hours = len(slots) * minutes / 60
+        request = PlanRequest(
+            energy_kwh=round(max(rng.uniform(0.05, 1.0) * 11.04 * hours, 4.14 * minutes / 60), 3),
+            start=slots[0].start,
+            ready_by=slots[-1].end,
+            max_power_w=11040,
+            min_power_w=4140,
+            max_periods=rng.choice((2, 3, 5)),
+        )
+        case = Case("floor+periods", slots, request)
+        result = plan(request, slots)
+        if problems := violations(result, case):
+            sys.exit(f"jumpy plan breaks its constraints: {'; '.join(problems)}")
+        best = optimum(case)
+        scale = max(abs(best), request.energy_kwh * 0.1)
+        misses += result.estimated_cost > best + 0.01 * scale + TOLERANCE_COST
+    return misses
 
 
 def plan_times(seed: int, max_periods: int) -> list[float]:
