@@ -152,9 +152,8 @@ def _gap(start: datetime, end: datetime) -> _Block:
 
 def _solve(blocks: list[_Block], request: PlanRequest) -> None:
     """Set each block's power to the cheapest that meets the energy."""
-    hours = np.array([[b.hours for b in blocks]])
-    costs = np.array([[b.cost_per_kw if b.priced else math.inf for b in blocks]])
-    powers = fill(hours, costs, *_fill_range(request))[0]
+    slots = _Slots(blocks)
+    powers = fill(slots.hours[None, :], slots.charging_costs[None, :], *_fill_range(request))[0]
     for block, power_kw in zip(blocks, powers.tolist(), strict=True):
         block.power_w = power_kw * 1000
 
@@ -197,12 +196,13 @@ def _fit_periods(blocks: list[_Block], request: PlanRequest, max_periods: int) -
     runs = _merge_equal(blocks)
     if len(runs) <= max_periods:
         return blocks
-    partition = _Partition(blocks, request)
+    slots = _Slots(blocks)
+    partition = _Partition(blocks, slots, request)
     candidates = [
         partition.cuts_of(_merge_runs(list(runs), request, max_periods, marginal_first=first))
         for first in (True, False)
     ]
-    candidates.extend(_priced_partitions(blocks, request, max_periods))
+    candidates.extend(_priced_partitions(slots, request, max_periods))
     # Boundary moves are the expensive part: only the best starting points get them.
     candidates.sort(key=partition.score)
     shifted = [partition.shift(cuts, jumps=False) for cuts in candidates[:SHIFTED_CANDIDATES]]
@@ -211,7 +211,7 @@ def _fit_periods(blocks: list[_Block], request: PlanRequest, max_periods: int) -
     return partition.blocks(best)
 
 
-def _priced_partitions(base: list[_Block], request: PlanRequest, max_periods: int) -> list[_Cuts]:
+def _priced_partitions(slots: _Slots, request: PlanRequest, max_periods: int) -> list[_Cuts]:
     """The best on/off partitions at a price λ on either side of the energy asked for.
 
     Charging a slot at full power is worth ``price - λ`` per kWh; the best schedule with at most
@@ -220,7 +220,6 @@ def _priced_partitions(base: list[_Block], request: PlanRequest, max_periods: in
     charge just less and just more than asked; re-solving their powers meets the energy.
     """
     p_max = request.max_power_w / 1000
-    slots = _Slots(base)
     prices = np.unique(slots.prices[slots.priced]).tolist()
     found: dict[bool, _Cuts] = {}
 
@@ -258,6 +257,11 @@ class _Slots:
         self.costs = np.array([b.cost_per_kw if b.priced else 0.0 for b in base])
         self.prices = np.full(len(base), np.inf)
         np.divide(self.costs, self.hours, out=self.prices, where=self.priced & (self.hours > 0))
+
+    @property
+    def charging_costs(self) -> Array:
+        """The cost of 1 kW over each slot as ``fill`` takes it: ``inf`` in gaps."""
+        return np.where(self.priced, self.costs, np.inf)
 
 
 def _best_on_off(slots: _Slots, marginal: float, max_periods: int) -> tuple[_Cuts, float]:
@@ -333,14 +337,12 @@ class _Partition:
     remembered, as the search comes back to the same cuts.
     """
 
-    def __init__(self, base: list[_Block], request: PlanRequest) -> None:
+    def __init__(self, base: list[_Block], slots: _Slots, request: PlanRequest) -> None:
         self._base = base
         self._request = request
-        self._hours = np.concatenate(([0.0], np.cumsum([b.hours for b in base])))
-        self._cost = np.concatenate(
-            ([0.0], np.cumsum([b.cost_per_kw if b.priced else 0.0 for b in base]))
-        )
-        self._gaps = np.concatenate(([0], np.cumsum([not b.priced for b in base])))
+        self._hours = np.concatenate(([0.0], np.cumsum(slots.hours)))
+        self._cost = np.concatenate(([0.0], np.cumsum(slots.costs)))
+        self._gaps = np.concatenate(([0], np.cumsum(~slots.priced)))
         self._position = {block.start: index for index, block in enumerate(base)}
         self._scores: dict[_Cuts, _Score] = {}
 
