@@ -15,6 +15,7 @@ from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
 import websockets
 from websockets.asyncio.client import ClientConnection
+from websockets.headers import build_authorization_basic
 
 NOW = "2025-01-01T12:00:00.000Z"
 
@@ -196,12 +197,24 @@ class ClientChargePoint(ChargePoint):
 
 @asynccontextmanager
 async def connect(
-    port: int, cp_id: str, subprotocols: tuple[str, ...] = ("ocpp1.6",), path: str = ""
+    port: int,
+    cp_id: str,
+    subprotocols: tuple[str, ...] = ("ocpp1.6",),
+    path: str = "",
+    password: str | None = None,
 ) -> AsyncIterator[ClientChargePoint]:
-    """Connect a client charge point and serve the central system's calls until closed."""
+    """Connect a client charge point and serve the central system's calls until closed.
+
+    With a ``password`` it authenticates as OCPP security profile 1 says: HTTP Basic with its
+    charge point id as the user name.
+    """
+    headers = {}
+    if password is not None:
+        headers["Authorization"] = build_authorization_basic(cp_id, password)
     connection = await websockets.connect(
         f"ws://127.0.0.1:{port}{path}/{cp_id}",
         subprotocols=[websockets.Subprotocol(s) for s in subprotocols] or None,
+        additional_headers=headers,
     )
     charge_point = ClientChargePoint(cp_id, connection)
     task = asyncio.create_task(charge_point.start())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest
@@ -12,35 +14,54 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.ocpp_csms.const import CONF_ALLOWED_TAGS, DOMAIN
+from custom_components.ocpp_csms.const import CONF_ALLOWED_TAGS, CONF_PASSWORD, DOMAIN
+from custom_components.ocpp_csms.journal import MAX_FRAME_CHARS, redact_frame
 
-from .charge_point import connect
+from .charge_point import booted, connect
 
 
 @pytest.mark.parametrize("options", [{CONF_ALLOWED_TAGS: ["SECRET-CARD"]}])
+@pytest.mark.parametrize("charger_data", [{CONF_PASSWORD: "SECRET-PASSWORD"}])
 async def test_diagnostics(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     central: MockConfigEntry,
     port: int,
 ) -> None:
-    """Entry and device diagnostics include the charger and redact tags."""
-    async with connect(port, "CP1") as cp:
+    """Entry and device diagnostics include the charger and its history, redacted."""
+    async with connect(port, "CP1", password="SECRET-PASSWORD") as cp:
+        await booted(hass, cp)
+    async with connect(port, "CP1", password="SECRET-PASSWORD") as cp:
+        cp.configuration["AuthorizationKey"] = "SECRET-KEY"
         assert await cp.boot() == "Accepted"
+        await cp.wait_for_call("GetConfiguration")
         await cp.start_transaction(1, "SECRET-CARD", 0)
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
         entry_diag = await get_diagnostics_for_config_entry(hass, hass_client, central)
         device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "CP1")})
         assert device is not None
         device_diag = await get_diagnostics_for_device(hass, hass_client, central, device)
 
-    assert "SECRET-CARD" not in str(entry_diag)
+    assert "SECRET" not in str(entry_diag) + str(device_diag)
     assert entry_diag["options"][CONF_ALLOWED_TAGS] == "**REDACTED**"
     charger = entry_diag["chargers"]["CP1"]
     assert charger["connected"] is True
     assert charger["boot"]["vendor"] == "Acme"
+    assert charger["settings"][CONF_PASSWORD] == "**REDACTED**"
+    assert charger["capabilities"]["configuration"]["AuthorizationKey"] == "**REDACTED**"
     assert charger["connectors"][1]["transaction"]["id_tag"] == "**REDACTED**"
+    first, second = charger["connections"]
+    assert first["close_code"] == 1000
+    assert first["disconnected_at"] is not None
+    assert second["disconnected_at"] is None
+    assert second["protocol"] == "ocpp1.6"
+    frames = charger["last_frames"]
+    start = next(f for f in frames if '"StartTransaction"' in f["frame"])
+    assert start["direction"] == "received"
+    assert '"idTag":"**REDACTED**"' in start["frame"]
+    assert any(f["direction"] == "sent" for f in frames)
     assert device_diag["id"] == "CP1"
+    assert device_diag["connections"] == charger["connections"]
 
 
 @pytest.mark.parametrize("chargers", [["CP1", "CP1_1"]])
@@ -52,3 +73,16 @@ async def test_device_diagnostics_pick_the_right_charger(
     assert device is not None
     diagnostics = await get_diagnostics_for_device(hass, hass_client, central, device)
     assert diagnostics["id"] == "CP1_1"
+
+
+def test_frames_are_redacted() -> None:
+    """Id tags and passwords go, in whole, cut-off and escaped frames alike."""
+    assert "SECRET" not in redact_frame('[2, "1", "Authorize", {"idTag": "SECRET-CA')
+    assert "SECRET" not in redact_frame('[2, "1", "Authorize", {"idTag": "A\\"SECRET')
+    setting = '[3, "1", {"configurationKey": [{"key": "AuthorizationKey", "value": "SEC'
+    assert redact_frame(setting) == "**REDACTED**"
+    variable = {"variable": {"name": "BasicAuthPassword"}, "attributeValue": "SECRET"}
+    assert "SECRET" not in redact_frame(json.dumps([2, "1", "SetVariables", {"x": [variable]}]))
+    deep = "[" * MAX_FRAME_CHARS
+    assert redact_frame(deep) == deep
+    assert redact_frame('[2, "1", "Heartbeat", {}]') == '[2,"1","Heartbeat",{}]'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
 from pathlib import Path
 import ssl
 
@@ -14,8 +15,11 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from ocpp.v16 import call
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
+from websockets.exceptions import InvalidStatus
+from websockets.headers import build_authorization_basic
 
 from custom_components.ocpp_csms.const import CONF_SSL, CONF_SSL_CERTFILE, CONF_SSL_KEYFILE, DOMAIN
 
@@ -57,7 +61,7 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 async def test_wss(hass: HomeAssistant, port: int, tmp_path: Path) -> None:
-    """A charger trusting the certificate connects over wss:// and boots."""
+    """Security profile 2: over wss:// with its password a charger boots; without, it is refused."""
     cert, key = await hass.async_add_executor_job(make_certificate, tmp_path)
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -68,15 +72,25 @@ async def test_wss(hass: HomeAssistant, port: int, tmp_path: Path) -> None:
             CONF_SSL_CERTFILE: str(cert),
             CONF_SSL_KEYFILE: str(key),
         },
-        subentries_data=[charger_subentry("CP1")],
+        subentries_data=[charger_subentry("CP1", password="correct horse battery")],
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
     client_context = ssl.create_default_context(cafile=str(cert))
+    with pytest.raises(InvalidStatus) as refused:
+        await websockets.connect(
+            f"wss://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], ssl=client_context
+        )
+    assert refused.value.response.status_code == HTTPStatus.UNAUTHORIZED
     async with websockets.connect(
-        f"wss://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], ssl=client_context
+        f"wss://127.0.0.1:{port}/CP1",
+        subprotocols=["ocpp1.6"],
+        ssl=client_context,
+        additional_headers={
+            "Authorization": build_authorization_basic("CP1", "correct horse battery")
+        },
     ) as ws:
         cp = ClientChargePoint("CP1", ws)
         listener = hass.async_create_background_task(cp.start(), "client")

@@ -30,6 +30,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     TextSelector,
     TextSelectorConfig,
+    TextSelectorType,
 )
 from homeassistant.helpers.typing import DiscoveryInfoType
 import voluptuous as vol
@@ -46,8 +47,10 @@ from .const import (
     CONF_MAX_CURRENT,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
+    CONF_PASSWORD,
     CONF_PHASES,
     CONF_PRICE_ENTITY,
+    CONF_REQUIRE_PASSWORD,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
@@ -63,6 +66,9 @@ from .const import (
 from .measurands import MEASURAND_NAMES
 from .server import CHARGE_POINT_ID, create_ssl_context
 from .smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
+
+# OCPP 2.0.1 allows up to 40 characters; some 1.6 chargers take longer ones.
+MAX_PASSWORD_LENGTH = 64
 
 SERVER_SCHEMA = vol.Schema(
     {
@@ -106,12 +112,17 @@ CHARGER_SCHEMA = vol.Schema(
             SelectSelectorConfig(options=list(MEASURAND_NAMES), multiple=True)
         ),
         vol.Optional(CONF_PRICE_ENTITY): EntitySelector(EntitySelectorConfig(domain="sensor")),
+        vol.Optional(CONF_PASSWORD): vol.All(
+            TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
+            vol.Length(max=MAX_PASSWORD_LENGTH),
+        ),
     }
 )
 _TAGS = TextSelector(TextSelectorConfig(multiple=True))
 OPTIONS_SCHEMA = vol.Schema(
     {
         vol.Optional(CONF_AUTO_ACCEPT, default=False): BooleanSelector(),
+        vol.Optional(CONF_REQUIRE_PASSWORD, default=False): BooleanSelector(),
         vol.Optional(CONF_AUTH_POLICY, default=AUTH_ACCEPT_ALL): SelectSelector(
             SelectSelectorConfig(
                 options=[AUTH_ACCEPT_ALL, AUTH_LISTED_ONLY], translation_key=CONF_AUTH_POLICY

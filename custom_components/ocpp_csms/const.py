@@ -20,6 +20,7 @@ CONF_AUTH_POLICY: Final = "auth_policy"
 CONF_ALLOWED_TAGS: Final = "allowed_tags"
 CONF_BLOCKED_TAGS: Final = "blocked_tags"
 CONF_HEARTBEAT_INTERVAL: Final = "heartbeat_interval"
+CONF_REQUIRE_PASSWORD: Final = "require_password"  # noqa: S105 - an option name
 AUTH_ACCEPT_ALL: Final = "accept_all"
 AUTH_LISTED_ONLY: Final = "listed_only"
 DEFAULT_HEARTBEAT_INTERVAL: Final = 300
@@ -34,6 +35,7 @@ CONF_VOLTAGE: Final = "voltage"
 CONF_METER_INTERVAL: Final = "meter_interval"
 CONF_MEASURANDS: Final = "measurands"
 CONF_PRICE_ENTITY: Final = "price_entity"
+CONF_PASSWORD: Final = "password"  # noqa: S105 - a setting name
 
 # Transport
 SUBPROTOCOL_OCPP16: Final = "ocpp1.6"

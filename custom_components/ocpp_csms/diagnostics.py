@@ -1,4 +1,4 @@
-"""Diagnostics for a central system and for one charger, with id tags redacted."""
+"""Diagnostics for a central system and for one charger, with secrets and id tags redacted."""
 
 from __future__ import annotations
 
@@ -8,25 +8,39 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS
+from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_PASSWORD
 from .devices import charger_identifier, connector_identifier
 from .manager import OcppConfigEntry
 from .model import Charger
 
-TO_REDACT = {CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, "id_tag", "iccid", "imsi", "password"}
+TO_REDACT = {
+    CONF_ALLOWED_TAGS,
+    CONF_BLOCKED_TAGS,
+    CONF_PASSWORD,
+    "id_tag",
+    "iccid",
+    "imsi",
+    "AuthorizationKey",  # a charger's configuration key holding its password
+}
 
 
 def _charger_diagnostics(entry: OcppConfigEntry, charger: Charger) -> dict[str, Any]:
-    session = entry.runtime_data.session(charger.id)
-    return async_redact_data(
-        {
-            **charger.as_dict(),
-            "connected": charger.connected,
-            "accepted": charger.accepted,
-            "remote_address": session.remote_address if session else None,
-        },
-        TO_REDACT,
-    )
+    central = entry.runtime_data
+    session = central.session(charger.id)
+    return {
+        **async_redact_data(
+            {
+                **charger.as_dict(),
+                "settings": dict(central.charger_options(charger.id)),
+                "connected": charger.connected,
+                "accepted": charger.accepted,
+                "remote_address": session.remote_address if session else None,
+                "authentication_failures": central.credentials.failures(charger.id),
+            },
+            TO_REDACT,
+        ),
+        **central.journal(charger.id).as_dict(),
+    }
 
 
 async def async_get_config_entry_diagnostics(

@@ -32,7 +32,9 @@ from .const import (
     CONF_MAX_CURRENT,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
+    CONF_PASSWORD,
     CONF_PHASES,
+    CONF_REQUIRE_PASSWORD,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
@@ -42,9 +44,11 @@ from .const import (
     DOMAIN,
     SUBENTRY_CHARGER,
 )
+from .credentials import HandshakeAuth
 from .devices import move_first_connector_to_child_device, update_charger_device
 from .errors import charger_error, invalid
 from .handler import ChargerLink
+from .journal import Journal
 from .model import BootInfo, Charger
 from .planning import ChargingPlans
 from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession
@@ -74,6 +78,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # How soon a Pending or Rejected charger should boot again.
 RETRY_BOOT_INTERVAL = 60
+# Chargers whose history is kept for diagnostics (every connecting id gets one).
+MAX_JOURNALS = 2000
 
 type OcppConfigEntry = ConfigEntry[CentralSystem]
 
@@ -107,13 +113,23 @@ class CentralSystem:
         self._next_transaction_id = 1
         self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
         self._entity_ids: dict[str, set[str]] = {}
+        self._passwords: dict[str, str | None] = {}
+        self._journals: dict[str, Journal] = {}
         self.plans = ChargingPlans(self)
+        self.credentials = HandshakeAuth(
+            hass,
+            entry.entry_id,
+            password_of=self.password_of,
+            is_known=self.is_known,
+            required=lambda: bool(self.entry.options.get(CONF_REQUIRE_PASSWORD, False)),
+        )
         self.server = OcppServer(
             entry.data[CONF_HOST],
             entry.data[CONF_PORT],
             subprotocols=list(SESSION_CLASSES),
             default_subprotocol=DEFAULT_SUBPROTOCOL,
             on_connection=self.async_handle_connection,
+            authenticate=self.credentials.allows,
         )
 
     # Lifecycle
@@ -123,6 +139,7 @@ class CentralSystem:
         self._next_transaction_id, stored = await self._store.async_load()
         for cp_id, _ in self._charger_subentries():
             self._chargers[cp_id] = stored.get(cp_id) or Charger(cp_id)
+        self._passwords = self._current_passwords()
         self.plans.async_start()
         ssl_context = None
         if self.data.get(CONF_SSL):
@@ -143,7 +160,9 @@ class CentralSystem:
         if dict(self.entry.data) != self.data:
             return True
         self.auth = AuthPolicy.from_options(self.entry.options)
+        self.credentials.forget()
         self._sync_subentries()
+        self._close_connections_with_old_passwords()
         self.plans.async_price_sensors_changed()
         for cp_id in self._sessions.keys() & self._chargers.keys():
             if self._chargers[cp_id].accepted:
@@ -155,8 +174,13 @@ class CentralSystem:
     async def async_handle_connection(self, cp_id: str, connection: ServerConnection) -> None:
         """Serve one charger connection until it closes."""
         subprotocol = self.server.subprotocol_of(connection)
+        journal = self.journal(cp_id)
         session = SESSION_CLASSES[subprotocol](
-            cp_id, connection, ChargerLink(self, cp_id), response_timeout=CALL_TIMEOUT
+            cp_id,
+            connection,
+            ChargerLink(self, cp_id),
+            response_timeout=CALL_TIMEOUT,
+            on_frame=journal.frame,
         )
         if (previous := self._sessions.get(cp_id)) is not None:
             _LOGGER.info("%s connected again; closing its previous connection", cp_id)
@@ -167,17 +191,29 @@ class CentralSystem:
         charger.protocol = subprotocol
         charger.notify_all()
         _LOGGER.info("%s connected (%s) from %s", cp_id, subprotocol, connection.remote_address)
+        record = journal.connected(str(connection.remote_address), subprotocol)
         try:
             await session.start()
         except ConnectionClosed:
             pass
         finally:
+            journal.disconnected(record, connection.close_code, connection.close_reason)
             if self._sessions.get(cp_id) is session:
                 del self._sessions[cp_id]
                 self._pending.pop(cp_id, None)
                 charger.connected = False
                 charger.notify_all()
                 _LOGGER.info("%s disconnected", cp_id)
+
+    def journal(self, cp_id: str) -> Journal:
+        """A charger's recent connections and frames (known chargers and those waiting)."""
+        if (journal := self._journals.get(cp_id)) is None:
+            if len(self._journals) >= MAX_JOURNALS:
+                # Forget the oldest unknown charger's; known chargers keep theirs.
+                stale = next((i for i in self._journals if not self.is_known(i)), None)
+                self._journals.pop(stale or next(iter(self._journals)))
+            journal = self._journals[cp_id] = Journal()
+        return journal
 
     def session(self, cp_id: str) -> OcppSession | None:
         """The live session of a charger, if connected."""
@@ -269,6 +305,12 @@ class CentralSystem:
             if subentry.subentry_type == SUBENTRY_CHARGER and subentry.data[CONF_CP_ID] == cp_id:
                 return subentry.data
         return {}
+
+    def password_of(self, cp_id: str) -> str | None:
+        """The password a known charger must connect with, if the user set one."""
+        if not self.is_known(cp_id):
+            return None
+        return self.charger_options(cp_id).get(CONF_PASSWORD) or None
 
     def rated_current(self, cp_id: str) -> float:
         """The highest current a charger's installation allows, as the user set it."""
@@ -430,6 +472,19 @@ class CentralSystem:
             if (session := self._sessions.get(cp_id)) is not None:
                 self.background(session.close(), f"disconnect removed charger {cp_id}")
         self.save()
+
+    def _current_passwords(self) -> dict[str, str | None]:
+        return {cp_id: self.password_of(cp_id) for cp_id in self._chargers}
+
+    def _close_connections_with_old_passwords(self) -> None:
+        """A charger whose password changed must connect again and present the new one."""
+        passwords = self._current_passwords()
+        for cp_id, password in passwords.items():
+            changed = password is not None and password != self._passwords.get(cp_id)
+            if changed and (session := self._sessions.get(cp_id)) is not None:
+                _LOGGER.info("%s: its password changed; it must connect again", cp_id)
+                self.background(session.close(), f"close {cp_id} for its new password")
+        self._passwords = passwords
 
     def _dismiss_discovery(self, cp_id: str) -> None:
         flows = self.hass.config_entries.flow

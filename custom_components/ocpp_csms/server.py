@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import InvalidHeader
-from websockets.headers import parse_subprotocol
+from websockets.headers import build_www_authenticate_basic, parse_subprotocol
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
@@ -23,6 +23,8 @@ _LOGGER = logging.getLogger(__name__)
 CHARGE_POINT_ID = re.compile(r"[A-Za-z0-9._~*+@|-]{1,48}")
 
 type ConnectionHandler = Callable[[str, ServerConnection], Awaitable[None]]
+# (charge point id, Authorization header, remote address) → may it connect?
+type Authenticator = Callable[[str, str | None, str], bool]
 
 
 def charge_point_id_from_path(path: str) -> str | None:
@@ -60,6 +62,7 @@ class OcppServer:
         subprotocols: Sequence[str],
         default_subprotocol: str,
         on_connection: ConnectionHandler,
+        authenticate: Authenticator,
     ) -> None:
         """Describe the listener; nothing is bound until :meth:`async_start`."""
         self.host = host
@@ -67,6 +70,7 @@ class OcppServer:
         self._subprotocols = [Subprotocol(name) for name in subprotocols]
         self._default_subprotocol = default_subprotocol
         self._on_connection = on_connection
+        self._authenticate = authenticate
         self._server: Server | None = None
 
     async def async_start(self, ssl_context: ssl.SSLContext | None = None) -> None:
@@ -109,8 +113,8 @@ class OcppServer:
         return next((Subprotocol(name) for name in offered if name in self._subprotocols), None)
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
-        """Refuse bad paths and unsupported versions before the handshake, with one warning."""
-        if charge_point_id_from_path(request.path) is None:
+        """Refuse bad paths, unsupported versions and bad credentials before the handshake."""
+        if (cp_id := charge_point_id_from_path(request.path)) is None:
             _LOGGER.warning(
                 "Refused %s: no valid charge point id in path %.100r",
                 connection.remote_address,
@@ -126,6 +130,11 @@ class OcppServer:
                 ", ".join(self._subprotocols),
             )
             return connection.respond(HTTPStatus.BAD_REQUEST, "Unsupported OCPP version\n")
+        address = str(connection.remote_address[0]) if connection.remote_address else "?"
+        if not self._authenticate(cp_id, request.headers.get("Authorization"), address):
+            response = connection.respond(HTTPStatus.UNAUTHORIZED, "Unauthorized\n")
+            response.headers["WWW-Authenticate"] = build_www_authenticate_basic("OCPP")
+            return response
         return None
 
     async def _handle(self, connection: ServerConnection) -> None:

@@ -10,9 +10,10 @@ outbound calls raise the neutral :mod:`.interface` errors.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import json
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from ocpp.charge_point import (
     ChargePoint,
@@ -27,6 +28,7 @@ from ocpp.exceptions import (
     UnknownCallErrorCodeError,
 )
 from ocpp.messages import Call, CallError, MessageType, unpack, validate_payload
+from websockets.exceptions import ConnectionClosed
 
 from .interface import (
     ChargePointCommands,
@@ -43,6 +45,13 @@ _LOGGER = logging.getLogger(__name__)
 # OCPP-J: when the message id of a frame cannot be read, answer with this id.
 UNKNOWN_MESSAGE_ID = "-1"
 
+# Told about every frame, in and out (for the charger's diagnostics).
+type FrameObserver = Callable[[Literal["received", "sent"], str | bytes], None]
+
+
+def _ignore_frame(direction: Literal["received", "sent"], raw: str | bytes) -> None:
+    return
+
 
 class OcppSession(ChargePoint, ChargePointCommands):
     """Base of the per-version adapters; ``handler`` is the central system's side."""
@@ -56,10 +65,12 @@ class OcppSession(ChargePoint, ChargePointCommands):
         handler: ChargePointHandler,
         *,
         response_timeout: float,
+        on_frame: FrameObserver = _ignore_frame,
     ) -> None:
         """Bind a connection to the handler that applies its messages."""
         super().__init__(cp_id, connection, response_timeout=response_timeout, logger=_LOGGER)
         self.handler = handler
+        self._on_frame = on_frame
         self._closed = asyncio.Event()
 
     async def start(self) -> None:
@@ -71,6 +82,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Route one frame; answer anything unroutable with a CALLERROR."""
+        self._on_frame("received", raw_msg)
         try:
             msg = unpack(raw_msg)
         except OCPPError as error:
@@ -125,6 +137,10 @@ class OcppSession(ChargePoint, ChargePointCommands):
                 error = self.message_type_error(frame[0])
         await self._send_error(message_id, error)
 
+    async def _send(self, message: str) -> None:
+        self._on_frame("sent", message)
+        await super()._send(message)
+
     def message_type_error(self, message_type: Any) -> OCPPError:
         """Error for an unknown MessageTypeId; OCPP versions name it differently."""
         return FormatViolationError(description=f"MessageTypeId {message_type!r} is not valid")
@@ -172,9 +188,12 @@ class OcppSession(ChargePoint, ChargePointCommands):
             closed.cancel()
             if not answer.done():
                 answer.cancel()
-        if answer.done():
+        if not answer.done():
+            raise ChargerDisconnectedError(self.id)
+        try:
             return answer.result()
-        raise ChargerDisconnectedError(self.id)
+        except ConnectionClosed as err:  # it closed while the CALL was being sent
+            raise ChargerDisconnectedError(self.id) from err
 
     @staticmethod
     def expect(status: str, *accepted: str) -> str:
