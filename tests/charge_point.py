@@ -163,11 +163,14 @@ class ClientChargePoint(ChargePoint):
         )
 
     async def start_transaction(
-        self, connector_id: int, id_tag: str, meter_start: int
+        self, connector_id: int, id_tag: str, meter_start: int, timestamp: str = NOW
     ) -> tuple[int, str]:
         result = await self.call(
             call.StartTransaction(
-                connector_id=connector_id, id_tag=id_tag, meter_start=meter_start, timestamp=NOW
+                connector_id=connector_id,
+                id_tag=id_tag,
+                meter_start=meter_start,
+                timestamp=timestamp,
             )
         )
         return result.transaction_id, result.id_tag_info["status"]

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from homeassistant import loader
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from ocpp.v16 import call
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_test_home_assistant,
+)
 
-from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STOPPED
+from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STOPPED
 
-from .charge_point import connect
+from .charge_point import booted, connect
+from .conftest import charger_subentry
+
+LATER = "2025-01-01T12:10:00Z"
 
 
 async def test_session_survives_reload(
@@ -62,3 +71,53 @@ async def test_unknown_transaction_is_answered(
         assert result.id_tag_info == {"status": "Accepted"}
         await cp.meter(1, [{"value": "5"}], transaction_id=999)
         await cp.call(call.Heartbeat())
+
+
+async def test_session_survives_a_home_assistant_restart(hass: HomeAssistant, port: int) -> None:
+    """Home Assistant stops and a new instance starts on the same storage: nothing is lost."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: port},
+        subentries_data=[charger_subentry("CP1")],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        transaction_id, _ = await cp.start_transaction(1, "CARD", 1000)
+        await cp.meter(1, [{"value": "1500"}], transaction_id=transaction_id, timestamp=LATER)
+        await hass.async_block_till_done()
+    await hass.async_stop()  # no unload: the stored state is written at the final write
+
+    async with async_test_home_assistant(config_dir=hass.config.config_dir) as restarted:
+        restarted.data.pop(loader.DATA_CUSTOM_COMPONENTS)
+        stopped = async_capture_events(restarted, EVENT_TRANSACTION_STOPPED)
+        again = MockConfigEntry(
+            domain=DOMAIN,
+            entry_id=entry.entry_id,
+            data=dict(entry.data),
+            subentries_data=[
+                {**charger_subentry("CP1"), "subentry_id": next(iter(entry.subentries))}
+            ],
+        )
+        again.add_to_hass(restarted)
+        assert await restarted.config_entries.async_setup(again.entry_id)
+        await restarted.async_block_till_done()
+        async with connect(port, "CP1") as cp:
+            await cp.call(call.Heartbeat())
+            await restarted.async_block_till_done()
+            states = restarted.states
+            assert states.get("sensor.cp1_energy_active_import_register").state == "1.5"
+            assert states.get("sensor.cp1_session_energy").state == "0.5"
+            assert states.get("sensor.cp1_transaction_id").state == str(transaction_id)
+            await cp.call(
+                call.StopTransaction(
+                    meter_stop=2500, timestamp=LATER, transaction_id=transaction_id
+                )
+            )
+            next_id, _ = await cp.start_transaction(1, "CARD", 2500)
+            await restarted.async_block_till_done()
+        assert [e.data["energy_kwh"] for e in stopped] == [1.5]
+        assert next_id == transaction_id + 1
+        await restarted.config_entries.async_unload(again.entry_id)
+        await restarted.async_stop(force=True)

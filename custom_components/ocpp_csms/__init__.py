@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ssl
 
-from homeassistant.const import CONF_HOST, CONF_PORT, Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
@@ -52,6 +52,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> bool
         ) from err
     entry.runtime_data = central
     entry.async_on_unload(central.async_stop)
+
+    async def _async_home_assistant_stops(_: Event) -> None:
+        # Chargers are told at once (close code 1001) and queue their messages until the
+        # next start, instead of sending them into a Home Assistant that is shutting down.
+        await central.async_stop()
+
+    entry.async_on_unload(
+        hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, _async_home_assistant_stops)
+    )
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

@@ -8,7 +8,7 @@ that read the part that changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import Any
 
@@ -19,6 +19,8 @@ type Listener = Callable[[], None]
 
 ENERGY_REGISTER_KEY = "energy_active_import_register"
 SMART_CHARGING = "SmartCharging"
+# Register readings this much below the last one are rounding, not a reset (kWh, kvarh).
+REGISTER_JITTER = 0.001
 
 
 @dataclass(slots=True)
@@ -51,6 +53,45 @@ class MeterSample:
     def from_dict(cls, data: dict[str, Any]) -> MeterSample:
         """Restore from storage."""
         return cls(**{**data, "timestamp": datetime.fromisoformat(data["timestamp"])})
+
+
+@dataclass(slots=True)
+class Register:
+    """Keeps a cumulative register (energy) from ever going backwards.
+
+    Chargers reset registers: some count per session, some restart at 0 after a reboot or a
+    meter swap, and some send a stray 0 once. One lower reading is held back, as it may be a
+    glitch; a second one in a row is a reset, and the register then continues from its last
+    value (``offset``). So the sensor never drops, the Energy dashboard sees no spike, and
+    ``total_increasing`` statistics stay right.
+    """
+
+    offset: float = 0.0
+    last: float | None = None  # the charger's last accepted reading
+    held: float | None = None  # a lower reading waiting for the next one
+
+    def continued(self, reading: float) -> float | None:
+        """The value to show for a reading, or None to keep showing the previous one."""
+        if self.last is None or reading >= self.last:
+            self.last, self.held = reading, None
+        elif reading >= self.last - REGISTER_JITTER:
+            self.held = None  # rounding noise: keep the higher reading
+        elif self.held is None:
+            self.held = reading
+            return None
+        else:  # lower twice in a row: the register was reset
+            self.offset += self.last
+            self.last, self.held = reading, None
+        return round(self.last + self.offset, 9)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {"offset": self.offset, "last": self.last, "held": self.held}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Register:
+        """Restore from storage."""
+        return cls(**data)
 
 
 @dataclass(slots=True)
@@ -148,6 +189,7 @@ class Connector:
     plan: ChargingPlan | None = None
     plan_settings: PlanSettings = field(default_factory=PlanSettings)
     meter: dict[str, MeterSample] = field(default_factory=dict)
+    registers: dict[str, Register] = field(default_factory=dict)
 
     @property
     def session(self) -> Transaction | None:
@@ -155,17 +197,30 @@ class Connector:
         return self.transaction or self.last_transaction
 
     def apply_samples(self, samples: list[MeterSample]) -> set[str]:
-        """Keep the newest sample per key; return keys seen for the first time."""
+        """Keep the newest sample per key; return keys seen for the first time.
+
+        Registers are kept continuous (:class:`Register`); the session's energy is counted
+        on the charger's own readings.
+        """
         new_keys: set[str] = set()
         for sample in samples:
             current = self.meter.get(sample.key)
-            if current is None:
-                new_keys.add(sample.key)
-            elif current.timestamp > sample.timestamp:
+            if current is not None and current.timestamp > sample.timestamp:
                 continue  # a replayed older reading must not overwrite newer state
-            self.meter[sample.key] = sample
             if sample.key == ENERGY_REGISTER_KEY and self.transaction is not None:
                 self._track_session_meter(self.transaction, sample)
+            if sample.measurand.endswith(".Register"):
+                register = self.registers.get(sample.key)
+                if register is None:
+                    register = self.registers[sample.key] = Register(
+                        last=None if current is None else current.value
+                    )
+                if (value := register.continued(sample.value)) is None:
+                    continue
+                sample = replace(sample, value=value)  # noqa: PLW2901
+            if current is None:
+                new_keys.add(sample.key)
+            self.meter[sample.key] = sample
         return new_keys
 
     @staticmethod
@@ -189,6 +244,7 @@ class Connector:
             "plan": self.plan.as_dict() if self.plan else None,
             "plan_settings": self.plan_settings.as_dict(),
             "meter": {key: sample.as_dict() for key, sample in self.meter.items()},
+            "registers": {key: register.as_dict() for key, register in self.registers.items()},
         }
 
     @classmethod
@@ -210,6 +266,7 @@ class Connector:
             plan=ChargingPlan.from_dict(plan) if plan else None,
             plan_settings=PlanSettings.from_dict(settings) if settings else PlanSettings(),
             meter={k: MeterSample.from_dict(v) for k, v in data.get("meter", {}).items()},
+            registers={k: Register.from_dict(v) for k, v in data.get("registers", {}).items()},
         )
 
 
