@@ -78,6 +78,7 @@ class ClientChargePoint(ChargePoint):
         self.configuration: dict[str, str] = dict(DEFAULT_CONFIGURATION)
         self.ignored: set[str] = set()  # CALLs of these actions are never answered
         self.unanswered: list[str] = []  # the ignored CALLs that arrived
+        self.unanswered_ids: dict[str, str] = {}  # their message ids, to answer late
         self.got_call = asyncio.Event()
         for action in DEFAULT_ANSWERS:
             self.route_map[action] = {
@@ -89,6 +90,7 @@ class ClientChargePoint(ChargePoint):
         frame = json.loads(raw_msg)
         if frame[0] == MessageType.Call and frame[2] in self.ignored:
             self.unanswered.append(frame[2])
+            self.unanswered_ids[frame[2]] = frame[1]
             self.got_call.set()
             return
         await super().route_message(raw_msg)

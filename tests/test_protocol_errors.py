@@ -13,7 +13,7 @@ import websockets
 from .charge_point import connect
 
 
-async def exchange(ws: websockets.ClientConnection, frame: str) -> list[Any]:
+async def exchange(ws: websockets.ClientConnection, frame: str | bytes) -> list[Any]:
     await ws.send(frame)
     return list(json.loads(await ws.recv()))
 
@@ -42,10 +42,26 @@ async def exchange(ws: websockets.ClientConnection, frame: str) -> list[Any]:
             '{"connectorId": 1, "errorCode": "NoError", "status": "Dancing"}]',
             ["m10", "FormatViolation"],
         ),
+        (
+            '[2, "m11", "StatusNotification", '
+            '{"connectorId": 65, "errorCode": "NoError", "status": "Available"}]',
+            ["m11", "PropertyConstraintViolation"],
+        ),
+        (
+            '[2, "m12", "StartTransaction", {"connectorId": 0, "idTag": "T", "meterStart": 0, '
+            '"timestamp": "2025-01-01T00:00:00Z"}]',
+            ["m12", "PropertyConstraintViolation"],
+        ),
+        ("[" * 100_000 + "]" * 100_000, ["-1", "FormatViolation"]),
+        (b"\xff\xfe not utf-8", ["-1", "FormatViolation"]),
     ],
 )
 async def test_bad_frames_get_callerror(
-    hass: HomeAssistant, central: MockConfigEntry, port: int, frame: str, expected: list[str]
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    frame: str | bytes,
+    expected: list[str],
 ) -> None:
     """Each malformed frame is answered and the charger can go on."""
     async with websockets.connect(f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"]) as ws:
@@ -77,7 +93,10 @@ async def test_bad_charger_does_not_disturb_another(
     """Garbage from one connection leaves another charger's session alone."""
     async with (
         connect(port, "CP1") as good,
-        websockets.connect(f"ws://127.0.0.1:{port}/CP2", subprotocols=["ocpp1.6"]) as bad,
+        # It reads none of its answers: an unbounded queue lets it close without a timeout.
+        websockets.connect(
+            f"ws://127.0.0.1:{port}/CP2", subprotocols=["ocpp1.6"], max_queue=None
+        ) as bad,
     ):
         assert await good.boot() == "Accepted"
         for _ in range(20):

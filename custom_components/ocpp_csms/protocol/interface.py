@@ -16,6 +16,10 @@ from typing import Any, Protocol
 from ..model import BootInfo, Capabilities, MeterSample
 from ..smart_charging.profile import ChargingProfile, ProfilePurpose, RateUnit
 
+# The highest connector (1.6) or EVSE (2.0.1) id taken from a charger. Each one becomes a
+# device with its entities, so a broken charger must not invent thousands.
+MAX_CONNECTOR_ID = 64
+
 
 class Registration(StrEnum):
     """Answer to a BootNotification."""

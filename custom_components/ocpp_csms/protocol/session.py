@@ -14,6 +14,7 @@ from collections.abc import Callable
 import json
 import logging
 from typing import Any, Literal
+import uuid
 
 from ocpp.charge_point import (
     ChargePoint,
@@ -71,6 +72,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
         super().__init__(cp_id, connection, response_timeout=response_timeout, logger=_LOGGER)
         self.handler = handler
         self._on_frame = on_frame
+        self._outstanding: set[str] = set()  # ids of our CALLs waiting for an answer
         self._closed = asyncio.Event()
 
     async def start(self) -> None:
@@ -88,14 +90,18 @@ class OcppSession(ChargePoint, ChargePointCommands):
         except OCPPError as error:
             await self._answer_unparseable(raw_msg, error)
             return
+        except RecursionError:
+            too_deep = FormatViolationError(description="Message is nested too deeply")
+            await self._answer_unparseable(raw_msg, too_deep)
+            return
 
         if msg.message_type_id == MessageType.Call:
             await self._route_call(msg)
-        elif self._call_lock.locked():
-            # Only a call in flight waits for answers; anything else is a stray to ignore.
+        elif isinstance(msg.unique_id, str) and msg.unique_id in self._outstanding:
             self._response_queue.put_nowait(msg)
         else:
-            _LOGGER.debug("%s: ignoring answer to no pending call: %s", self.id, raw_msg)
+            # A late answer, or one to nothing we asked: ignored, as OCPP-J says.
+            _LOGGER.debug("%s: ignoring answer to no pending call: %.200r", self.id, raw_msg)
 
     async def _route_call(self, msg: Call) -> None:
         if not isinstance(msg.unique_id, str) or not isinstance(msg.action, str):
@@ -116,6 +122,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
             )
             return
         try:
+            self.check_call(msg.action, msg.payload)
             await self._handle_call(msg)
         except OCPPError as error:
             _LOGGER.debug("%s: %s rejected: %s", self.id, msg.action, error)
@@ -126,7 +133,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
         message_id = UNKNOWN_MESSAGE_ID
         try:
             frame = json.loads(raw_msg)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):
             frame = None
         if isinstance(frame, list) and frame:
             if frame[0] in (MessageType.CallResult, MessageType.CallError):
@@ -140,6 +147,9 @@ class OcppSession(ChargePoint, ChargePointCommands):
     async def _send(self, message: str) -> None:
         self._on_frame("sent", message)
         await super()._send(message)
+
+    def check_call(self, action: str, payload: dict[str, Any]) -> None:
+        """Raise the OCPPError for a CALL the adapter refuses before it is handled."""
 
     def message_type_error(self, message_type: Any) -> OCPPError:
         """Error for an unknown MessageTypeId; OCPP versions name it differently."""
@@ -180,11 +190,14 @@ class OcppSession(ChargePoint, ChargePointCommands):
         """The library's call, cut short when the connection closes (not at the timeout)."""
         if self._closed.is_set():
             raise ChargerDisconnectedError(self.id)
-        answer = asyncio.ensure_future(self.call(payload, suppress=False))
+        unique_id = str(uuid.uuid4())
+        self._outstanding.add(unique_id)
+        answer = asyncio.ensure_future(self.call(payload, suppress=False, unique_id=unique_id))
         closed = asyncio.ensure_future(self._closed.wait())
         try:
             await asyncio.wait((answer, closed), return_when=asyncio.FIRST_COMPLETED)
         finally:
+            self._outstanding.discard(unique_id)
             closed.cancel()
             if not answer.done():
                 answer.cancel()

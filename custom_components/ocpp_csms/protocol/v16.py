@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from ocpp.exceptions import PropertyConstraintViolationError
 from ocpp.routing import on
 from ocpp.v16 import call, call_result
 from ocpp.v16.enums import (
@@ -29,6 +30,7 @@ from ..smart_charging.profile import (
     schedule_from_dict,
 )
 from .interface import (
+    MAX_CONNECTOR_ID,
     LocalListEntry,
     StatusReport,
     TransactionStart,
@@ -61,12 +63,27 @@ def parse_meter_values(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
     return samples
 
 
+# Messages naming a connector, and the lowest id each may name (0 is the charger itself).
+_CONNECTOR_FLOOR = {"StatusNotification": 0, "MeterValues": 0, "StartTransaction": 1}
+
+
 class ChargePoint16(OcppSession):
     """A charger speaking OCPP 1.6J."""
 
     _call = call
     _call_result = call_result
     _ocpp_version = "1.6"
+
+    def check_call(self, action: str, payload: dict[str, Any]) -> None:
+        """Refuse connector ids out of range (types are the schema's business)."""
+        lowest = _CONNECTOR_FLOOR.get(action)
+        connector_id = payload.get("connectorId")
+        if lowest is None or not isinstance(connector_id, int):
+            return
+        if not lowest <= connector_id <= MAX_CONNECTOR_ID:
+            raise PropertyConstraintViolationError(
+                description=f"connectorId {connector_id} is outside {lowest}..{MAX_CONNECTOR_ID}"
+            )
 
     # Messages from the charger
 
@@ -163,7 +180,9 @@ class ChargePoint16(OcppSession):
     ) -> call_result.MeterValues:
         """Record meter samples."""
         self.handler.meter_values(
-            connector_id, kwargs.get("transaction_id"), parse_meter_values(meter_value)
+            connector_id,
+            kwargs.get("transaction_id"),
+            parse_meter_values(meter_value),
         )
         return call_result.MeterValues()
 

@@ -1,0 +1,115 @@
+"""A charger that floods, stalls, answers late or sends huge frames harms only itself."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from custom_components.ocpp_csms.const import MAX_FRAME_BYTES
+
+from .charge_point import ClientChargePoint, booted, connect
+from .test_action_errors import expect_error
+from .test_actions import call_action, charger_device_id
+
+# Long enough for a loaded CI machine; it proves an answer, not a speed.
+ANSWERED_WITHIN = 10
+
+
+async def heartbeats_answered(cp: ClientChargePoint, count: int) -> None:
+    """The charger gets every heartbeat answered, one after another."""
+    async with asyncio.timeout(ANSWERED_WITHIN):
+        for _ in range(count):
+            result = await cp.call(call.Heartbeat())
+            assert result.current_time.endswith("Z")
+
+
+def raw(port: int, cp_id: str) -> websockets.connect:
+    """A bare WebSocket to send anything at all."""
+    return websockets.connect(
+        f"ws://127.0.0.1:{port}/{cp_id}", subprotocols=["ocpp1.6"], max_size=None
+    )
+
+
+@pytest.mark.parametrize("chargers", [["GOOD", "BAD"]])
+async def test_huge_frame_closes_only_that_connection(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A frame over the limit closes its connection with 1009; other chargers carry on."""
+    async with connect(port, "GOOD") as good, raw(port, "BAD") as bad:
+        assert await good.boot() == "Accepted"
+        huge = json.dumps([2, "big", "Heartbeat", {"pad": "x" * (3 * MAX_FRAME_BYTES)}])
+        await bad.send(huge)
+        with pytest.raises(ConnectionClosed):
+            async with asyncio.timeout(ANSWERED_WITHIN):
+                await bad.recv()
+        assert bad.close_code == 1009  # message too big
+        await heartbeats_answered(good, 5)
+
+
+@pytest.mark.parametrize("chargers", [["GOOD", "BAD"]])
+async def test_flood_does_not_starve_another_charger(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger that sends thousands of frames and reads no answer slows only itself."""
+    async with connect(port, "GOOD") as good, raw(port, "BAD") as bad:
+        assert await good.boot() == "Accepted"
+        frame = json.dumps([2, "hb", "Heartbeat", {}])
+
+        async def flood() -> None:
+            for _ in range(5_000):
+                await bad.send(frame)
+
+        flooding = asyncio.create_task(flood())
+        await asyncio.sleep(0.05)
+        await heartbeats_answered(good, 20)
+        assert not flooding.done() or flooding.exception() is None
+        flooding.cancel()
+        await asyncio.gather(flooding, return_exceptions=True)
+        bad.transport.abort()  # no closing handshake behind thousands of queued frames
+
+
+async def test_late_answer_is_dropped(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer after the timeout is ignored and not mistaken for the next call's."""
+    monkeypatch.setattr("custom_components.ocpp_csms.manager.CALL_TIMEOUT", 0.5)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        device_id = charger_device_id(hass)
+        cp.ignored.add("GetLocalListVersion")
+        await expect_error(
+            hass, "get_local_list_version", {"device_id": device_id}, "charger_timeout"
+        )
+        cp.ignored.clear()
+        cp.replies["GetLocalListVersion"] = {"list_version": 2}
+        late = json.dumps([3, cp.unanswered_ids["GetLocalListVersion"], {"listVersion": 1}])
+        await cp.connection.send(late)
+        answer = await call_action(hass, "get_local_list_version", {"device_id": device_id})
+        assert answer == {"list_version": 2}
+
+
+async def test_duplicate_connections_leak_no_tasks(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Reconnecting many times with the same id leaves one session and no stray tasks."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+    await hass.async_block_till_done()
+    baseline = len(asyncio.all_tasks())
+    for _ in range(10):
+        async with connect(port, "CP1") as cp:
+            await cp.call(call.Heartbeat())
+            async with connect(port, "CP1") as again:
+                await asyncio.wait_for(cp.connection.wait_closed(), ANSWERED_WITHIN)
+                await again.call(call.Heartbeat())
+    await hass.async_block_till_done(wait_background_tasks=True)
+    await asyncio.sleep(0.1)  # let closed connections finish their closing handshakes
+    assert len(asyncio.all_tasks()) <= baseline
+    assert central.runtime_data.session("CP1") is None
