@@ -23,6 +23,7 @@ from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
 from ocpp.v16.enums import Action
 import websockets
+from websockets.headers import build_authorization_basic
 
 _LOGGER = logging.getLogger("simulator")
 VOLTAGE = 230.0
@@ -274,10 +275,19 @@ async def simulate(
     interval: float = 10,
     id_tag: str = "SIM-TAG",
     wait_for_remote_start: bool = False,
+    password: str | None = None,
 ) -> float:
-    """Connect, boot, run the sessions; return the energy charged in kWh."""
+    """Connect, boot, run the sessions; return the energy charged in kWh.
+
+    With a ``password`` it authenticates with HTTP Basic (OCPP security profile 1 or 2).
+    """
     state = SimState()
-    async with websockets.connect(f"{url.rstrip('/')}/{cp_id}", subprotocols=["ocpp1.6"]) as ws:
+    headers = {}
+    if password is not None:
+        headers["Authorization"] = build_authorization_basic(cp_id, password)
+    async with websockets.connect(
+        f"{url.rstrip('/')}/{cp_id}", subprotocols=["ocpp1.6"], additional_headers=headers
+    ) as ws:
         charge_point = SimulatedChargePoint(cp_id, ws, state)
         listener = asyncio.create_task(charge_point.start())
         try:
@@ -306,6 +316,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=300, help="seconds per session")
     parser.add_argument("--interval", type=float, default=10, help="seconds between samples")
     parser.add_argument("--id-tag", default="SIM-TAG", help="RFID tag the driver presents")
+    parser.add_argument("--password", help="HTTP Basic password the charger connects with")
     parser.add_argument(
         "--wait-for-remote-start",
         action="store_true",
@@ -322,6 +333,7 @@ def main() -> None:
             interval=args.interval,
             id_tag=args.id_tag,
             wait_for_remote_start=args.wait_for_remote_start,
+            password=args.password,
         )
     )
     print(f"Charged {energy:.3f} kWh")

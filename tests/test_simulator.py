@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STOPPED
+from custom_components.ocpp_csms.const import CONF_PASSWORD, DOMAIN, EVENT_TRANSACTION_STOPPED
 
 
 def load_simulator() -> ModuleType:
@@ -54,3 +54,23 @@ async def test_simulator_session(hass: HomeAssistant, central: MockConfigEntry, 
     assert ("sensor.sim_1_status", "charging") in seen
     last_energy = [s for e, s in seen if e == "sensor.sim_1_session_energy"]
     assert pytest.approx(energy) in [float(v) for v in last_energy if v[0].isdigit()]
+
+
+@pytest.mark.parametrize("chargers", [["SIM-1"]])
+@pytest.mark.parametrize("charger_data", [{CONF_PASSWORD: "simulated secret"}])
+async def test_simulator_with_password(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """--password lets the simulator in where the charger needs one."""
+    simulator = load_simulator()
+    energy = await asyncio.wait_for(
+        simulator.simulate(
+            f"ws://127.0.0.1:{port}",
+            "SIM-1",
+            duration=0.2,
+            interval=0.1,
+            password="simulated secret",
+        ),
+        10,
+    )
+    assert energy > 0
