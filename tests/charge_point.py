@@ -231,6 +231,15 @@ async def connect(
         await asyncio.gather(task, return_exceptions=True)
 
 
+def connect_raw(port: int, cp_id: str, **options: Any) -> websockets.connect:
+    """A bare OCPP 1.6 WebSocket, to send anything at all (``options`` go to websockets)."""
+    return websockets.connect(
+        f"ws://127.0.0.1:{port}/{cp_id}",
+        subprotocols=[websockets.Subprotocol("ocpp1.6")],
+        **options,
+    )
+
+
 async def booted(hass: HomeAssistant, cp: ClientChargePoint, connectors: int = 1) -> None:
     """Boot an accepted charger, report its connectors and let the central system settle."""
     assert await cp.boot() == "Accepted"

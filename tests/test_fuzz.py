@@ -25,7 +25,7 @@ import websockets
 
 from custom_components.ocpp_csms.protocol.interface import MAX_CONNECTOR_ID
 
-from .charge_point import ClientChargePoint, connect
+from .charge_point import ClientChargePoint, connect, connect_raw
 from .fuzz_frames import ERROR_CODES, expected_answer_id, frames
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
@@ -118,9 +118,7 @@ async def test_arbitrary_frames(hass: HomeAssistant, central: MockConfigEntry, p
     tally = Tally()
     async with (
         connect(port, "GOOD") as good,
-        websockets.connect(
-            f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], max_size=None
-        ) as ws,
+        connect_raw(port, "CP1", max_size=None) as ws,
     ):
         assert await good.boot() == "Accepted"
         fuzzer = Fuzzer(ws, good, tally)

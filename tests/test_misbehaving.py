@@ -9,12 +9,11 @@ from homeassistant.core import HomeAssistant
 from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import websockets
 from websockets.exceptions import ConnectionClosed
 
 from custom_components.ocpp_csms.const import MAX_FRAME_BYTES
 
-from .charge_point import ClientChargePoint, booted, connect
+from .charge_point import ClientChargePoint, booted, connect, connect_raw
 from .test_action_errors import expect_error
 from .test_actions import call_action, charger_device_id
 
@@ -30,19 +29,12 @@ async def heartbeats_answered(cp: ClientChargePoint, count: int) -> None:
             assert result.current_time.endswith("Z")
 
 
-def raw(port: int, cp_id: str) -> websockets.connect:
-    """A bare WebSocket to send anything at all."""
-    return websockets.connect(
-        f"ws://127.0.0.1:{port}/{cp_id}", subprotocols=["ocpp1.6"], max_size=None
-    )
-
-
 @pytest.mark.parametrize("chargers", [["GOOD", "BAD"]])
 async def test_huge_frame_closes_only_that_connection(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A frame over the limit closes its connection with 1009; other chargers carry on."""
-    async with connect(port, "GOOD") as good, raw(port, "BAD") as bad:
+    async with connect(port, "GOOD") as good, connect_raw(port, "BAD", max_size=None) as bad:
         assert await good.boot() == "Accepted"
         huge = json.dumps([2, "big", "Heartbeat", {"pad": "x" * (3 * MAX_FRAME_BYTES)}])
         await bad.send(huge)
@@ -58,7 +50,7 @@ async def test_flood_does_not_starve_another_charger(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger that sends thousands of frames and reads no answer slows only itself."""
-    async with connect(port, "GOOD") as good, raw(port, "BAD") as bad:
+    async with connect(port, "GOOD") as good, connect_raw(port, "BAD", max_size=None) as bad:
         assert await good.boot() == "Accepted"
         frame = json.dumps([2, "hb", "Heartbeat", {}])
 

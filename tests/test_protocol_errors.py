@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
 
-from .charge_point import connect
+from .charge_point import connect, connect_raw
 
 
 async def exchange(ws: websockets.ClientConnection, frame: str | bytes) -> list[Any]:
@@ -64,7 +64,7 @@ async def test_bad_frames_get_callerror(
     expected: list[str],
 ) -> None:
     """Each malformed frame is answered and the charger can go on."""
-    async with websockets.connect(f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"]) as ws:
+    async with connect_raw(port, "CP1") as ws:
         answer = await exchange(ws, frame)
         assert answer[0] == 4
         assert answer[1:3] == expected
@@ -79,7 +79,7 @@ async def test_stray_answers_are_ignored(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """CALLRESULT/CALLERROR for unknown ids and broken answers get no reply."""
-    async with websockets.connect(f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"]) as ws:
+    async with connect_raw(port, "CP1") as ws:
         await ws.send('[3, "nobody-asked", {}]')
         await ws.send('[4, "nobody-asked", "InternalError", "x", {}]')
         await ws.send('[3, "broken"]')
@@ -94,9 +94,7 @@ async def test_bad_charger_does_not_disturb_another(
     async with (
         connect(port, "CP1") as good,
         # It reads none of its answers: an unbounded queue lets it close without a timeout.
-        websockets.connect(
-            f"ws://127.0.0.1:{port}/CP2", subprotocols=["ocpp1.6"], max_queue=None
-        ) as bad,
+        connect_raw(port, "CP2", max_queue=None) as bad,
     ):
         assert await good.boot() == "Accepted"
         for _ in range(20):
