@@ -27,6 +27,7 @@ async def exchange(ws: websockets.ClientConnection, frame: str | bytes) -> list[
         ('[2, "m1", "Heartbeat"]', ["m1", "ProtocolError"]),
         ('[7, "m2", "Heartbeat", {}]', ["m2", "FormatViolation"]),
         ('[2, 42, "Heartbeat", {}]', ["-1", "FormatViolation"]),
+        ('[2, "", "Heartbeat", {}]', ["-1", "FormatViolation"]),
         ('[2, "m3", "Heartbeat", "payload"]', ["m3", "FormatViolation"]),
         ('[2, "m4", "MakeCoffee", {}]', ["m4", "NotSupported"]),
         ('[2, "m5", "GetDiagnostics", {}]', ["m5", "NotImplemented"]),

@@ -104,7 +104,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
             _LOGGER.debug("%s: ignoring answer to no pending call: %.200r", self.id, raw_msg)
 
     async def _route_call(self, msg: Call) -> None:
-        if not isinstance(msg.unique_id, str) or not isinstance(msg.action, str):
+        if not (isinstance(msg.unique_id, str) and msg.unique_id and isinstance(msg.action, str)):
             await self._send_error(
                 _message_id(msg.unique_id),
                 FormatViolationError(description="Message id and action must be strings"),
