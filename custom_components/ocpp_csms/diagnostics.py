@@ -10,6 +10,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_PASSWORD
 from .devices import charger_identifier, connector_identifier
+from .journal import SECRET_SETTINGS
 from .manager import OcppConfigEntry
 from .model import Charger
 
@@ -20,7 +21,7 @@ TO_REDACT = {
     "id_tag",
     "iccid",
     "imsi",
-    "AuthorizationKey",  # a charger's configuration key holding its password
+    *SECRET_SETTINGS,  # the charger's configuration keys holding its password
 }
 
 

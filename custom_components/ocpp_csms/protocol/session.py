@@ -50,10 +50,6 @@ UNKNOWN_MESSAGE_ID = "-1"
 type FrameObserver = Callable[[Literal["received", "sent"], str | bytes], None]
 
 
-def _ignore_frame(direction: Literal["received", "sent"], raw: str | bytes) -> None:
-    return
-
-
 class OcppSession(ChargePoint, ChargePointCommands):
     """Base of the per-version adapters; ``handler`` is the central system's side."""
 
@@ -66,7 +62,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
         handler: ChargePointHandler,
         *,
         response_timeout: float,
-        on_frame: FrameObserver = _ignore_frame,
+        on_frame: FrameObserver,
     ) -> None:
         """Bind a connection to the handler that applies its messages."""
         super().__init__(cp_id, connection, response_timeout=response_timeout, logger=_LOGGER)
