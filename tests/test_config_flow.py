@@ -21,6 +21,7 @@ from custom_components.ocpp_csms.const import (
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
     CONF_MAX_CURRENT,
+    CONF_OCPP_VERSION,
     CONF_PHASES,
     CONF_SSL,
     CONF_SSL_CERTFILE,
@@ -232,6 +233,7 @@ async def test_add_charger_subentry(hass: HomeAssistant, central: MockConfigEntr
         CONF_MAX_CURRENT: 32,
         CONF_PHASES: 3,
         CONF_VOLTAGE: 230,
+        CONF_OCPP_VERSION: "auto",
     }
 
     result = await flow.async_init((central.entry_id, "charger"), context={"source": "user"})

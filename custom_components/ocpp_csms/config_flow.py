@@ -47,6 +47,7 @@ from .const import (
     CONF_MAX_CURRENT,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
+    CONF_OCPP_VERSION,
     CONF_PASSWORD,
     CONF_PHASES,
     CONF_PRICE_ENTITY,
@@ -61,7 +62,10 @@ from .const import (
     DEFAULT_PORT,
     DOMAIN,
     NAME,
+    OCPP_VERSION_AUTO,
     SUBENTRY_CHARGER,
+    SUBPROTOCOL_OCPP16,
+    SUBPROTOCOL_OCPP201,
 )
 from .measurands import MEASURAND_NAMES
 from .server import CHARGE_POINT_ID, create_ssl_context
@@ -115,6 +119,12 @@ CHARGER_SCHEMA = vol.Schema(
         vol.Optional(CONF_PASSWORD): vol.All(
             TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD)),
             vol.Length(max=MAX_PASSWORD_LENGTH),
+        ),
+        vol.Optional(CONF_OCPP_VERSION, default=OCPP_VERSION_AUTO): SelectSelector(
+            SelectSelectorConfig(
+                options=[OCPP_VERSION_AUTO, SUBPROTOCOL_OCPP16, SUBPROTOCOL_OCPP201],
+                translation_key=CONF_OCPP_VERSION,
+            )
         ),
     }
 )

@@ -36,9 +36,12 @@ CONF_METER_INTERVAL: Final = "meter_interval"
 CONF_MEASURANDS: Final = "measurands"
 CONF_PRICE_ENTITY: Final = "price_entity"
 CONF_PASSWORD: Final = "password"  # noqa: S105 - a setting name
+CONF_OCPP_VERSION: Final = "ocpp_version"
+OCPP_VERSION_AUTO: Final = "auto"
 
 # Transport
 SUBPROTOCOL_OCPP16: Final = "ocpp1.6"
+SUBPROTOCOL_OCPP201: Final = "ocpp2.0.1"
 PING_INTERVAL: Final = 30.0
 PING_TIMEOUT: Final = 30.0
 MAX_FRAME_BYTES: Final = 1024 * 1024
@@ -48,6 +51,7 @@ CALL_TIMEOUT: Final = 30.0
 EVENT_TRANSACTION_STARTED: Final = f"{DOMAIN}_transaction_started"
 EVENT_TRANSACTION_STOPPED: Final = f"{DOMAIN}_transaction_stopped"
 EVENT_AUTHORIZE: Final = f"{DOMAIN}_authorize"
+EVENT_SECURITY: Final = f"{DOMAIN}_security_event"
 
 # Id tag the integration uses for remote starts when the caller gives none
 REMOTE_ID_TAG: Final = "HomeAssistant"

@@ -7,13 +7,20 @@ wakes exactly the listeners of the part that changed.
 
 from __future__ import annotations
 
+from datetime import datetime
 import logging
 from typing import TYPE_CHECKING
 
-from .const import EVENT_AUTHORIZE, EVENT_TRANSACTION_STARTED, EVENT_TRANSACTION_STOPPED
+from .const import (
+    EVENT_AUTHORIZE,
+    EVENT_SECURITY,
+    EVENT_TRANSACTION_STARTED,
+    EVENT_TRANSACTION_STOPPED,
+)
 from .measurands import normalize_sample
-from .model import BootInfo, Charger, Connector, MeterSample, Transaction
+from .model import ENERGY_REGISTER_KEY, BootInfo, Charger, Connector, MeterSample, Transaction
 from .protocol.interface import (
+    OCCUPIED,
     AuthStatus,
     Registration,
     StatusReport,
@@ -26,6 +33,11 @@ if TYPE_CHECKING:
     from .manager import CentralSystem
 
 _LOGGER = logging.getLogger(__name__)
+
+# Statuses of a connector with a vehicle plugged in.
+_OCCUPIED_STATUSES = frozenset(
+    {"preparing", "charging", "suspended_ev", "suspended_evse", "finishing"}
+)
 
 
 class ChargerLink:
@@ -59,7 +71,10 @@ class ChargerLink:
     def status(self, report: StatusReport) -> None:
         """Update a connector's status (connector 0 is the charger)."""
         connector = self._connector(report.connector_id)
-        connector.status = report.status
+        status = report.status
+        if status == OCCUPIED:
+            status = connector.status if connector.status in _OCCUPIED_STATUSES else "preparing"
+        connector.status = status
         connector.error_code = report.error_code
         connector.status_info = report.info
         connector.vendor_error_code = report.vendor_error_code
@@ -73,10 +88,12 @@ class ChargerLink:
         )
         return status
 
-    def start_transaction(self, start: TransactionStart) -> tuple[int, AuthStatus]:
-        """Open a transaction with a fresh, persistent id."""
-        status = self._central.authorize(start.id_tag)
-        transaction_id = self._central.next_transaction_id()
+    def start_transaction(self, start: TransactionStart) -> tuple[int | str, AuthStatus | None]:
+        """Open a transaction; a charger's own id is kept, others get a fresh, persistent one."""
+        status = None if start.id_tag is None else self._central.authorize(start.id_tag)
+        if start.transaction_id is not None and self._seen_before(start):
+            return start.transaction_id, status
+        transaction_id = start.transaction_id or self._central.next_transaction_id()
         connector = self._connector(start.connector_id)
         if connector.transaction is not None:
             _LOGGER.warning(
@@ -87,38 +104,58 @@ class ChargerLink:
                 connector.transaction.id,
             )
             connector.last_transaction = connector.transaction
+        meter_start = start.meter_start_wh
+        if meter_start is None and (register := connector.registers.get(ENERGY_REGISTER_KEY)):
+            meter_start = None if register.last is None else register.last * 1000
         connector.transaction = Transaction(
             id=transaction_id,
             connector_id=start.connector_id,
             id_tag=start.id_tag,
             started_at=start.timestamp,
-            meter_start_wh=start.meter_start_wh,
-            meter_last_wh=start.meter_start_wh,
+            meter_start_wh=meter_start,
+            meter_last_wh=meter_start,
         )
-        self._record_register(connector, start.meter_start_wh, start)
+        if start.meter_start_wh is not None:
+            self._record_register(connector, start.meter_start_wh, start)
         self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(connector.transaction))
         self._changed(start.connector_id, save_now=True)
         return transaction_id, status
+
+    def _seen_before(self, start: TransactionStart) -> bool:
+        """A start sent again, or a late one for a finished session: nothing to open."""
+        charger = self.charger
+        if (connector := charger.find_transaction(start.transaction_id or "")) is not None:
+            transaction = connector.transaction
+            if transaction is not None and transaction.id_tag is None and start.id_tag:
+                transaction.id_tag = start.id_tag  # authorized after it started
+                self._changed(connector.id, save_now=True)
+            return True
+        return self._ended_before(start.transaction_id or "")
 
     def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
         """Close a transaction; unknown ids are answered and logged once."""
         status = self._central.authorize(stop.id_tag) if stop.id_tag else None
         connector = self.charger.find_transaction(stop.transaction_id)
         if connector is None or connector.transaction is None:
-            self._log_unknown_transaction(stop.transaction_id, "StopTransaction")
+            if not self._ended_before(stop.transaction_id):
+                self._log_unknown_transaction(stop.transaction_id, "StopTransaction")
             return status
         transaction = connector.transaction
         self._apply_samples(connector, list(stop.samples))
+        meter_stop = stop.meter_stop_wh
+        if meter_stop is None:
+            meter_stop = transaction.meter_last_wh
         transaction.stopped_at = stop.timestamp
-        transaction.meter_stop_wh = stop.meter_stop_wh
-        transaction.meter_last_wh = stop.meter_stop_wh
+        transaction.meter_stop_wh = meter_stop
+        transaction.meter_last_wh = meter_stop
         transaction.reason = stop.reason or "Local"
         connector.transaction = None
         connector.last_transaction = transaction
-        self._record_register(connector, stop.meter_stop_wh, stop)
+        if stop.meter_stop_wh is not None:
+            self._record_register(connector, stop.meter_stop_wh, stop)
         data = self._event_data(transaction) | {
             "stopped_at": format_timestamp(stop.timestamp),
-            "meter_stop_wh": stop.meter_stop_wh,
+            "meter_stop_wh": meter_stop,
             "energy_kwh": transaction.energy_kwh,
             "reason": transaction.reason,
         }
@@ -126,6 +163,11 @@ class ChargerLink:
         self._changed(connector.id, save_now=True)
         self._central.plans.session_ended(self.cp_id, connector.id)
         return status
+
+    def transaction_connector(self, transaction_id: int | str) -> int | None:
+        """The connector a running transaction is on, if it is known."""
+        connector = self.charger.find_transaction(transaction_id)
+        return None if connector is None else connector.id
 
     def meter_values(
         self, connector_id: int, transaction_id: int | str | None, samples: list[MeterSample]
@@ -153,6 +195,19 @@ class ChargerLink:
         """Record diagnostics upload progress."""
         self.charger.diagnostics_status = status
         self._changed(0)
+
+    def security_event(self, kind: str, timestamp: datetime, info: str | None) -> None:
+        """Log a security event and tell automations (tampering, failed updates...)."""
+        _LOGGER.warning("%s: security event %s: %s", self.cp_id, kind, info or "")
+        self._central.fire(
+            EVENT_SECURITY,
+            {
+                "cp_id": self.cp_id,
+                "type": kind,
+                "timestamp": format_timestamp(timestamp),
+                "tech_info": info,
+            },
+        )
 
     # Helpers
 
@@ -190,6 +245,12 @@ class ChargerLink:
             "started_at": format_timestamp(transaction.started_at),
             "meter_start_wh": transaction.meter_start_wh,
         }
+
+    def _ended_before(self, transaction_id: int | str) -> bool:
+        return any(
+            c.last_transaction is not None and c.last_transaction.id == transaction_id
+            for c in self.charger.connectors.values()
+        )
 
     def _log_unknown_transaction(self, transaction_id: int | str, action: str) -> None:
         if transaction_id not in self._unknown_transactions:

@@ -32,6 +32,7 @@ from .const import (
     CONF_MAX_CURRENT,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
+    CONF_OCPP_VERSION,
     CONF_PASSWORD,
     CONF_PHASES,
     CONF_REQUIRE_PASSWORD,
@@ -42,6 +43,7 @@ from .const import (
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_MAX_CURRENT,
     DOMAIN,
+    OCPP_VERSION_AUTO,
     SUBENTRY_CHARGER,
 )
 from .credentials import HandshakeAuth
@@ -130,6 +132,7 @@ class CentralSystem:
             default_subprotocol=DEFAULT_SUBPROTOCOL,
             on_connection=self.async_handle_connection,
             authenticate=self.credentials.allows,
+            pinned_version=self.pinned_version,
         )
 
     # Lifecycle
@@ -311,6 +314,11 @@ class CentralSystem:
         if not self.is_known(cp_id):
             return None
         return self.charger_options(cp_id).get(CONF_PASSWORD) or None
+
+    def pinned_version(self, cp_id: str) -> str | None:
+        """The OCPP version the user fixed for a known charger, if any."""
+        version = self.charger_options(cp_id).get(CONF_OCPP_VERSION, OCPP_VERSION_AUTO)
+        return None if version == OCPP_VERSION_AUTO else str(version)
 
     def rated_current(self, cp_id: str) -> float:
         """The highest current a charger's installation allows, as the user set it."""

@@ -102,7 +102,7 @@ class Transaction:
     connector_id: int
     id_tag: str | None
     started_at: datetime
-    meter_start_wh: float
+    meter_start_wh: float | None  # None until the first reading when the charger sent none
     meter_last_wh: float | None = None
     stopped_at: datetime | None = None
     meter_stop_wh: float | None = None
@@ -112,7 +112,7 @@ class Transaction:
     def energy_kwh(self) -> float:
         """Energy delivered so far (never negative)."""
         last = self.meter_stop_wh if self.meter_stop_wh is not None else self.meter_last_wh
-        if last is None:
+        if last is None or self.meter_start_wh is None:
             return 0.0
         return round(max(0.0, last - self.meter_start_wh) / 1000, 6)
 
@@ -227,6 +227,8 @@ class Connector:
     def _track_session_meter(transaction: Transaction, sample: MeterSample) -> None:
         if sample.timestamp >= transaction.started_at:
             transaction.meter_last_wh = sample.value * 1000
+            if transaction.meter_start_wh is None:
+                transaction.meter_start_wh = transaction.meter_last_wh
 
     def as_dict(self) -> dict[str, Any]:
         """Serialise for storage."""

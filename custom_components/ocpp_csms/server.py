@@ -25,6 +25,8 @@ CHARGE_POINT_ID = re.compile(r"[A-Za-z0-9._~*+@|-]{1,48}")
 type ConnectionHandler = Callable[[str, ServerConnection], Awaitable[None]]
 # (charge point id, Authorization header, remote address) → may it connect?
 type Authenticator = Callable[[str, str | None, str], bool]
+# charge point id → the only subprotocol it may speak, or None for its own preference
+type VersionPin = Callable[[str], str | None]
 
 
 def charge_point_id_from_path(path: str) -> str | None:
@@ -63,6 +65,7 @@ class OcppServer:
         default_subprotocol: str,
         on_connection: ConnectionHandler,
         authenticate: Authenticator,
+        pinned_version: VersionPin,
     ) -> None:
         """Describe the listener; nothing is bound until :meth:`async_start`."""
         self.host = host
@@ -71,6 +74,7 @@ class OcppServer:
         self._default_subprotocol = default_subprotocol
         self._on_connection = on_connection
         self._authenticate = authenticate
+        self._pinned_version = pinned_version
         self._server: Server | None = None
 
     async def async_start(self, ssl_context: ssl.SSLContext | None = None) -> None:
@@ -106,11 +110,23 @@ class OcppServer:
     def _select_subprotocol(
         self, connection: ServerConnection, offered: Sequence[Subprotocol]
     ) -> Subprotocol | None:
-        return self._first_supported(offered)
+        cp_id = charge_point_id_from_path(connection.request.path)  # type: ignore[union-attr]
+        return self._first_supported(offered, cp_id and self._pinned_version(cp_id))
 
-    def _first_supported(self, offered: Sequence[str]) -> Subprotocol | None:
-        # The charger's preference order wins; a charger offering nothing speaks 1.6.
-        return next((Subprotocol(name) for name in offered if name in self._subprotocols), None)
+    def _first_supported(self, offered: Sequence[str], pinned: str | None) -> Subprotocol | None:
+        # The charger's preference order wins, unless the user pinned its version.
+        supported: Sequence[str] = self._subprotocols
+        if pinned is not None:
+            supported = (pinned,)
+        return next((Subprotocol(name) for name in offered if name in supported), None)
+
+    def _refuse_version(
+        self, connection: ServerConnection, offered: list[str], pinned: str | None
+    ) -> bool:
+        """Whether the charger offers nothing it may speak (offering nothing means 1.6)."""
+        if not offered:
+            return pinned not in (None, self._default_subprotocol)
+        return self._first_supported(offered, pinned) is None
 
     def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
         """Refuse bad paths, unsupported versions and bad credentials before the handshake."""
@@ -122,12 +138,16 @@ class OcppServer:
             )
             return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point path\n")
         offered = _offered_subprotocols(request)
-        if offered and self._first_supported(offered) is None:
+        pinned = self._pinned_version(cp_id)
+        if self._refuse_version(connection, offered, pinned):
             _LOGGER.warning(
-                "Refused %s: it speaks %s; supported: %s",
+                "Refused %s (%s): it speaks %s; %s",
                 connection.remote_address,
-                ", ".join(offered),
-                ", ".join(self._subprotocols),
+                cp_id,
+                ", ".join(offered) or self._default_subprotocol,
+                f"it is set to speak {pinned}"
+                if pinned
+                else f"supported: {', '.join(self._subprotocols)}",
             )
             return connection.respond(HTTPStatus.BAD_REQUEST, "Unsupported OCPP version\n")
         address = str(connection.remote_address[0]) if connection.remote_address else "?"

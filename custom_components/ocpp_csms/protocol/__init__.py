@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..const import SUBPROTOCOL_OCPP16
+from ..const import SUBPROTOCOL_OCPP16, SUBPROTOCOL_OCPP201
 from .session import OcppSession
 from .v16 import ChargePoint16
+from .v201 import ChargePoint201
 
 # Subprotocol → adapter, in the order the server prefers when a charger has no preference.
 SESSION_CLASSES: dict[str, Callable[..., OcppSession]] = {
+    SUBPROTOCOL_OCPP201: ChargePoint201,
     SUBPROTOCOL_OCPP16: ChargePoint16,
 }
 DEFAULT_SUBPROTOCOL = SUBPROTOCOL_OCPP16

@@ -29,6 +29,11 @@ class Registration(StrEnum):
     REJECTED = "Rejected"
 
 
+# A connector with a vehicle plugged in whose charging state the charger did not say (2.0.1
+# reports "Occupied"): the central system keeps the precise state it knows, else "preparing".
+OCCUPIED = "occupied"
+
+
 class AuthStatus(StrEnum):
     """Authorization verdict for an id tag."""
 
@@ -53,13 +58,19 @@ class StatusReport:
 
 @dataclass(slots=True, frozen=True)
 class TransactionStart:
-    """A charger starting a transaction."""
+    """A charger starting a transaction.
+
+    ``transaction_id`` is set by chargers that number their own transactions (2.0.1); the
+    central system numbers the others. A start the charger sends again changes nothing.
+    Without ``meter_start_wh`` the session counts from the register's last reading.
+    """
 
     connector_id: int
-    id_tag: str
-    meter_start_wh: float
+    id_tag: str | None
+    meter_start_wh: float | None
     timestamp: datetime
     reservation_id: int | None = None
+    transaction_id: str | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -67,7 +78,7 @@ class TransactionStop:
     """A charger stopping a transaction."""
 
     transaction_id: int | str
-    meter_stop_wh: float
+    meter_stop_wh: float | None  # None: the last reading of the session
     timestamp: datetime
     reason: str | None = None
     id_tag: str | None = None
@@ -93,11 +104,14 @@ class ChargePointHandler(Protocol):
     def authorize(self, id_tag: str) -> AuthStatus:
         """Authorize an id tag."""
 
-    def start_transaction(self, start: TransactionStart) -> tuple[int, AuthStatus]:
-        """Open a transaction; return its id and the id tag's status."""
+    def start_transaction(self, start: TransactionStart) -> tuple[int | str, AuthStatus | None]:
+        """Open a transaction; return its id and the id tag's status (None: no tag)."""
 
     def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
         """Close a transaction; return the id tag's status when one was given."""
+
+    def transaction_connector(self, transaction_id: int | str) -> int | None:
+        """The connector a running transaction is on, if it is known."""
 
     def meter_values(
         self, connector_id: int, transaction_id: int | str | None, samples: list[MeterSample]
@@ -111,7 +125,10 @@ class ChargePointHandler(Protocol):
         """Handle a FirmwareStatusNotification."""
 
     def diagnostics_status(self, status: str) -> None:
-        """Handle a DiagnosticsStatusNotification."""
+        """Handle a DiagnosticsStatusNotification (2.0.1: LogStatusNotification)."""
+
+    def security_event(self, kind: str, timestamp: datetime, info: str | None) -> None:
+        """Handle a SecurityEventNotification."""
 
 
 class TriggerableMessage(StrEnum):

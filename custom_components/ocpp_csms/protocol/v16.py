@@ -19,7 +19,6 @@ from ocpp.v16.enums import (
     UpdateType,
 )
 
-from ..measurands import normalize_sample
 from ..model import BootInfo, Capabilities, MeterSample
 from ..smart_charging.profile import (
     ChargingProfile,
@@ -31,36 +30,36 @@ from ..smart_charging.profile import (
 )
 from .interface import (
     MAX_CONNECTOR_ID,
+    InvalidRequestError,
     LocalListEntry,
     StatusReport,
     TransactionStart,
     TransactionStop,
     TriggerableMessage,
 )
+from .meter import parse_meter_values
 from .session import OcppSession
-from .wire import format_timestamp, map_datetimes, parse_timestamp, to_snake, utc_now
+from .wire import (
+    datetime_or_none,
+    format_timestamp,
+    int_or_none,
+    parse_timestamp,
+    split_list,
+    to_snake,
+    to_wire,
+    utc_now,
+)
 
 
-def parse_meter_values(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
-    """Flatten 1.6 MeterValue objects (already snake_cased) into samples."""
-    samples: list[MeterSample] = []
-    for meter_value in meter_values:
-        timestamp = parse_timestamp(meter_value.get("timestamp"))
-        for sampled in meter_value.get("sampled_value", []):
-            if sampled.get("format") == "SignedData":
-                continue
-            sample = normalize_sample(
-                value=sampled.get("value", ""),
-                timestamp=timestamp,
-                measurand=sampled.get("measurand"),
-                unit=sampled.get("unit"),
-                phase=sampled.get("phase"),
-                location=sampled.get("location"),
-                context=sampled.get("context"),
-            )
-            if sample is not None:
-                samples.append(sample)
-    return samples
+def _read_value(sampled: dict[str, Any]) -> tuple[str, str | None] | None:
+    if sampled.get("format") == "SignedData":
+        return None
+    return sampled.get("value", ""), sampled.get("unit")
+
+
+def _samples(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
+    """1.6 MeterValue objects (already snake_cased) as samples."""
+    return parse_meter_values(meter_values, _read_value)
 
 
 # Messages naming a connector, and the lowest id each may name (0 is the charger itself).
@@ -167,7 +166,7 @@ class ChargePoint16(OcppSession):
                 timestamp=parse_timestamp(timestamp),
                 reason=kwargs.get("reason"),
                 id_tag=kwargs.get("id_tag"),
-                samples=tuple(parse_meter_values(kwargs.get("transaction_data") or [])),
+                samples=tuple(_samples(kwargs.get("transaction_data") or [])),
             )
         )
         if status is None:
@@ -182,7 +181,7 @@ class ChargePoint16(OcppSession):
         self.handler.meter_values(
             connector_id,
             kwargs.get("transaction_id"),
-            parse_meter_values(meter_value),
+            _samples(meter_value),
         )
         return call_result.MeterValues()
 
@@ -214,16 +213,18 @@ class ChargePoint16(OcppSession):
             call.RemoteStartTransaction(
                 id_tag=id_tag,
                 connector_id=connector_id,
-                charging_profile=None if profile is None else _wire(profile_as_dict(profile)),
+                charging_profile=None if profile is None else to_wire(profile_as_dict(profile)),
             )
         )
         return self.expect(result.status)
 
     async def remote_stop(self, transaction_id: int | str) -> str:
-        """RemoteStopTransaction."""
-        result = await self.send_call(
-            call.RemoteStopTransaction(transaction_id=int(transaction_id))
-        )
+        """RemoteStopTransaction (1.6 transaction ids are integers)."""
+        try:
+            number = int(transaction_id)
+        except ValueError as err:
+            raise InvalidRequestError(f"transaction id {transaction_id!r} is not a number") from err
+        result = await self.send_call(call.RemoteStopTransaction(transaction_id=number))
         return self.expect(result.status)
 
     async def reset(self, *, hard: bool) -> str:
@@ -262,12 +263,12 @@ class ChargePoint16(OcppSession):
         config: dict[str, str | None] = (await self.get_configuration())["configuration"]
         return Capabilities(
             feature_profiles=_csl_set(config.get("SupportedFeatureProfiles")),
-            number_of_connectors=_int_or_none(config.get("NumberOfConnectors")),
-            max_stack_level=_int_or_none(config.get("ChargeProfileMaxStackLevel")),
+            number_of_connectors=int_or_none(config.get("NumberOfConnectors")),
+            max_stack_level=int_or_none(config.get("ChargeProfileMaxStackLevel")),
             rate_units=_rate_units(config.get("ChargingScheduleAllowedChargingRateUnit")),
-            max_periods=_int_or_none(config.get("ChargingScheduleMaxPeriods")),
-            meter_interval=_int_or_none(config.get("MeterValueSampleInterval")),
-            sampled_measurands=_csl(config.get("MeterValuesSampledData")),
+            max_periods=int_or_none(config.get("ChargingScheduleMaxPeriods")),
+            meter_interval=int_or_none(config.get("MeterValueSampleInterval")),
+            sampled_measurands=split_list(config.get("MeterValuesSampledData")),
             configuration=config,
         )
 
@@ -309,7 +310,7 @@ class ChargePoint16(OcppSession):
         """SetChargingProfile."""
         result = await self.send_call(
             call.SetChargingProfile(
-                connector_id=connector_id, cs_charging_profiles=_wire(profile_as_dict(profile))
+                connector_id=connector_id, cs_charging_profiles=to_wire(profile_as_dict(profile))
             )
         )
         return self.expect(result.status)
@@ -350,7 +351,7 @@ class ChargePoint16(OcppSession):
         return {
             "status": self.expect(result.status),
             "connector_id": result.connector_id,
-            "schedule_start": _datetime_or_none(result.schedule_start),
+            "schedule_start": datetime_or_none(result.schedule_start),
             "schedule": None if schedule is None else _schedule(schedule),
         }
 
@@ -438,16 +439,10 @@ class ChargePoint16(OcppSession):
         return int(result.list_version)
 
 
-def _wire(data: dict[str, Any]) -> dict[str, Any]:
-    """Plain data with datetimes in the form chargers accept."""
-    wired: dict[str, Any] = map_datetimes(data, format_timestamp)
-    return wired
-
-
 def _schedule(data: dict[str, Any]) -> ChargingSchedule:
     """A ChargingSchedule from a charger's answer (already snake_cased and schema-checked)."""
     start = data.get("start_schedule")
-    return schedule_from_dict({**data, "start_schedule": _datetime_or_none(start)})
+    return schedule_from_dict({**data, "start_schedule": datetime_or_none(start)})
 
 
 def _local_list_entry(entry: LocalListEntry) -> dict[str, Any]:
@@ -461,32 +456,14 @@ def _local_list_entry(entry: LocalListEntry) -> dict[str, Any]:
     return {"id_tag": entry.id_tag, "id_tag_info": info}
 
 
-def _datetime_or_none(value: str | None) -> datetime | None:
-    return None if value is None else parse_timestamp(value)
-
-
-def _csl(value: str | None) -> tuple[str, ...] | None:
-    """A comma-separated configuration value as its items."""
-    if value is None:
-        return None
-    return tuple(item.strip() for item in value.split(",") if item.strip())
-
-
 def _csl_set(value: str | None) -> frozenset[str] | None:
-    items = _csl(value)
+    items = split_list(value)
     return None if items is None else frozenset(items)
 
 
 def _rate_units(value: str | None) -> frozenset[RateUnit] | None:
-    items = _csl(value)
+    items = split_list(value)
     if items is None:
         return None
     names = {"Current": RateUnit.AMPS, "Power": RateUnit.WATTS}
     return frozenset(names[item] for item in items if item in names)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return None if value is None else int(value)
-    except ValueError:
-        return None

@@ -1,4 +1,4 @@
-"""Wire conventions shared by the OCPP versions: timestamps and enum spelling."""
+"""Wire conventions shared by the OCPP versions: timestamps, enum spelling, setting values."""
 
 from __future__ import annotations
 
@@ -33,6 +33,12 @@ def map_datetimes(value: Any, convert: Callable[[datetime], Any]) -> Any:
     return value
 
 
+def to_wire(data: dict[str, Any]) -> dict[str, Any]:
+    """Plain data with datetimes in the form chargers accept."""
+    wired: dict[str, Any] = map_datetimes(data, format_timestamp)
+    return wired
+
+
 def parse_timestamp(value: str | None) -> datetime:
     """Parse a charger's timestamp; naive means UTC, unreadable means now."""
     if not value:
@@ -49,3 +55,23 @@ def parse_timestamp(value: str | None) -> datetime:
 def to_snake(value: str) -> str:
     """OCPP enum spelling to snake case: ``SuspendedEVSE`` → ``suspended_evse``."""
     return _CAMEL_BOUNDARY.sub("_", value).lower()
+
+
+def datetime_or_none(value: str | None) -> datetime | None:
+    """A charger's optional timestamp."""
+    return None if value is None else parse_timestamp(value)
+
+
+def split_list(value: str | None) -> tuple[str, ...] | None:
+    """A comma-separated setting as its items (None: the setting is not known)."""
+    if value is None:
+        return None
+    return tuple(item.strip() for item in value.split(",") if item.strip())
+
+
+def int_or_none(value: str | None) -> int | None:
+    """A numeric setting, None when absent or not a number."""
+    try:
+        return None if value is None else int(value)
+    except ValueError:
+        return None
