@@ -1,4 +1,4 @@
-"""A real OCPP 1.6 charge point for tests, on the ocpp library's client-side ChargePoint."""
+"""Real charge points for tests, on the ocpp library's client-side ChargePoint (1.6 here)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from homeassistant.core import HomeAssistant
+from ocpp.charge_point import ChargePoint as BaseChargePoint
 from ocpp.messages import MessageType
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call, call_result
@@ -64,23 +65,24 @@ DEFAULT_CONFIGURATION: dict[str, str] = {
 }
 
 
-class ClientChargePoint(ChargePoint):
-    """Records every CALL the central system sends and answers it.
+class RecordingChargePoint(BaseChargePoint):
+    """Records every CALL the central system sends and answers it (any OCPP version).
 
     ``replies[action]`` overrides the answer: a status string, or the whole answer payload.
     """
+
+    answers: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def __init__(self, cp_id: str, connection: ClientConnection) -> None:
         super().__init__(cp_id, connection, response_timeout=5)
         self.connection = connection
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.replies: dict[str, str | dict[str, Any]] = {}
-        self.configuration: dict[str, str] = dict(DEFAULT_CONFIGURATION)
         self.ignored: set[str] = set()  # CALLs of these actions are never answered
         self.unanswered: list[str] = []  # the ignored CALLs that arrived
         self.unanswered_ids: dict[str, str] = {}  # their message ids, to answer late
         self.got_call = asyncio.Event()
-        for action in DEFAULT_ANSWERS:
+        for action in self.answers:
             self.route_map[action] = {
                 "_on_action": self._answerer(action),
                 "_skip_schema_validation": False,
@@ -102,14 +104,16 @@ class ClientChargePoint(ChargePoint):
     def _answerer(self, action: str) -> Callable[..., Any]:
         def answer(**kwargs: Any) -> Any:
             self._record(action, kwargs)
-            reply = self.replies.get(action, DEFAULT_ANSWERS[action])
+            reply = self.replies.get(action, self.answers[action])
             if isinstance(reply, str):
-                reply = {**DEFAULT_ANSWERS[action], "status": reply}
-            if action == "ChangeConfiguration" and reply.get("status") == "Accepted":
-                self.configuration[kwargs["key"]] = kwargs["value"]
-            return getattr(call_result, action)(**reply)
+                reply = {**self.answers[action], "status": reply}
+            self.answered(action, kwargs, reply)
+            return getattr(self._call_result, action)(**reply)
 
         return answer
+
+    def answered(self, action: str, request: dict[str, Any], reply: dict[str, Any]) -> None:
+        """Apply what an answered CALL changes in the charger."""
 
     def calls(self, action: str) -> list[dict[str, Any]]:
         return [payload for name, payload in self.received if name == action]
@@ -126,6 +130,20 @@ class ClientChargePoint(ChargePoint):
             while action not in self.unanswered:
                 self.got_call.clear()
                 await self.got_call.wait()
+
+
+class ClientChargePoint(RecordingChargePoint, ChargePoint):
+    """A 1.6 wallbox with a configuration."""
+
+    answers = DEFAULT_ANSWERS
+
+    def __init__(self, cp_id: str, connection: ClientConnection) -> None:
+        super().__init__(cp_id, connection)
+        self.configuration: dict[str, str] = dict(DEFAULT_CONFIGURATION)
+
+    def answered(self, action: str, request: dict[str, Any], reply: dict[str, Any]) -> None:
+        if action == "ChangeConfiguration" and reply.get("status") == "Accepted":
+            self.configuration[request["key"]] = request["value"]
 
     @on(Action.get_configuration)
     def on_get_configuration(self, **kwargs: Any) -> call_result.GetConfiguration:
@@ -207,7 +225,8 @@ async def connect(
     subprotocols: tuple[str, ...] = ("ocpp1.6",),
     path: str = "",
     password: str | None = None,
-) -> AsyncIterator[ClientChargePoint]:
+    client: type[RecordingChargePoint] | None = None,
+) -> AsyncIterator[Any]:
     """Connect a client charge point and serve the central system's calls until closed.
 
     With a ``password`` it authenticates as OCPP security profile 1 says: HTTP Basic with its
@@ -221,7 +240,7 @@ async def connect(
         subprotocols=[websockets.Subprotocol(s) for s in subprotocols] or None,
         additional_headers=headers,
     )
-    charge_point = ClientChargePoint(cp_id, connection)
+    charge_point = (client or ClientChargePoint)(cp_id, connection)
     task = asyncio.create_task(charge_point.start())
     try:
         yield charge_point

@@ -185,6 +185,13 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
         ACCEPTED,
     ),
     (
+        "set_charging_profile",
+        {"connector_id": 1, "charging_profile": {**TX_PROFILE_CAMEL, "transactionId": "5"}},
+        "SetChargingProfile",
+        {"connector_id": 1, "cs_charging_profiles": {**TX_PROFILE_RECEIVED, "transaction_id": 5}},
+        ACCEPTED,
+    ),
+    (
         "clear_charging_profile",
         {"id": 1000},
         "ClearChargingProfile",

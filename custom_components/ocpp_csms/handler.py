@@ -22,6 +22,7 @@ from .model import ENERGY_REGISTER_KEY, BootInfo, Charger, Connector, MeterSampl
 from .protocol.interface import (
     OCCUPIED,
     AuthStatus,
+    KnownTransaction,
     Registration,
     StatusReport,
     TransactionStart,
@@ -123,21 +124,21 @@ class ChargerLink:
 
     def _seen_before(self, start: TransactionStart) -> bool:
         """A start sent again, or a late one for a finished session: nothing to open."""
-        charger = self.charger
-        if (connector := charger.find_transaction(start.transaction_id or "")) is not None:
-            transaction = connector.transaction
-            if transaction is not None and transaction.id_tag is None and start.id_tag:
-                transaction.id_tag = start.id_tag  # authorized after it started
-                self._changed(connector.id, save_now=True)
-            return True
-        return self._ended_before(start.transaction_id or "")
+        known = self.known_transaction(start.transaction_id or "")
+        if known is None:
+            return False
+        transaction = self.charger.connector(known.connector_id).transaction
+        if transaction is not None and transaction.id_tag is None and start.id_tag:
+            transaction.id_tag = start.id_tag  # authorized after it started
+            self._changed(known.connector_id, save_now=True)
+        return True
 
     def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
         """Close a transaction; unknown ids are answered and logged once."""
         status = self._central.authorize(stop.id_tag) if stop.id_tag else None
         connector = self.charger.find_transaction(stop.transaction_id)
         if connector is None or connector.transaction is None:
-            if not self._ended_before(stop.transaction_id):
+            if self.known_transaction(stop.transaction_id) is None:
                 self._log_unknown_transaction(stop.transaction_id, "StopTransaction")
             return status
         transaction = connector.transaction
@@ -164,19 +165,21 @@ class ChargerLink:
         self._central.plans.session_ended(self.cp_id, connector.id)
         return status
 
-    def transaction_connector(self, transaction_id: int | str) -> int | None:
-        """The connector a running transaction is on, if it is known."""
-        connector = self.charger.find_transaction(transaction_id)
-        return None if connector is None else connector.id
+    def known_transaction(self, transaction_id: int | str) -> KnownTransaction | None:
+        """Where a transaction runs or ran, if it is known."""
+        if (connector := self.charger.find_transaction(transaction_id)) is not None:
+            return KnownTransaction(connector.id, running=True)
+        for connector in self.charger.connectors.values():
+            if connector.last_transaction and connector.last_transaction.id == transaction_id:
+                return KnownTransaction(connector.id, running=False)
+        return None
 
     def meter_values(
         self, connector_id: int, transaction_id: int | str | None, samples: list[MeterSample]
     ) -> None:
         """Record samples; new measurands get their sensors on the fly."""
         connector = self._connector(connector_id)
-        if transaction_id is not None and (
-            connector.transaction is None or connector.transaction.id != transaction_id
-        ):
+        if transaction_id is not None and self.known_transaction(transaction_id) is None:
             self._log_unknown_transaction(transaction_id, "MeterValues")
         self._apply_samples(connector, samples)
         self._changed(connector_id)
@@ -245,12 +248,6 @@ class ChargerLink:
             "started_at": format_timestamp(transaction.started_at),
             "meter_start_wh": transaction.meter_start_wh,
         }
-
-    def _ended_before(self, transaction_id: int | str) -> bool:
-        return any(
-            c.last_transaction is not None and c.last_transaction.id == transaction_id
-            for c in self.charger.connectors.values()
-        )
 
     def _log_unknown_transaction(self, transaction_id: int | str, action: str) -> None:
         if transaction_id not in self._unknown_transactions:

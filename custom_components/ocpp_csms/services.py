@@ -98,7 +98,7 @@ PROFILE_SCHEMA = vol.All(
     vol.Schema(
         {
             vol.Required("charging_profile_id"): _INT_ID,
-            vol.Optional("transaction_id"): vol.Coerce(int),
+            vol.Optional("transaction_id"): vol.All(cv.string, vol.Length(min=1, max=36)),
             vol.Required("stack_level"): _INT_ID,
             vol.Required("charging_profile_purpose"): vol.Coerce(ProfilePurpose),
             vol.Required("charging_profile_kind"): vol.Coerce(ProfileKind),
@@ -414,7 +414,11 @@ ACTIONS: dict[str, OcppAction] = {
         _remote_start,
     ),
     "remote_stop": OcppAction(
-        {**_OPTIONAL_CONNECTOR, vol.Optional(ATTR_TRANSACTION_ID): vol.Coerce(int)},
+        {
+            **_OPTIONAL_CONNECTOR,
+            # 1.6 numbers transactions; 2.0.1 stations name them (up to 36 characters)
+            vol.Optional(ATTR_TRANSACTION_ID): vol.All(cv.string, vol.Length(min=1, max=36)),
+        },
         _remote_stop,
     ),
     "reset": OcppAction({vol.Optional("type", default="soft"): vol.In(["soft", "hard"])}, _reset),

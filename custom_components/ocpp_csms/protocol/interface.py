@@ -85,6 +85,14 @@ class TransactionStop:
     samples: tuple[MeterSample, ...] = ()
 
 
+@dataclass(slots=True, frozen=True)
+class KnownTransaction:
+    """A transaction the central system has seen start."""
+
+    connector_id: int
+    running: bool
+
+
 class ChargePointHandler(Protocol):
     """What the central system does with each message a charger sends."""
 
@@ -110,8 +118,8 @@ class ChargePointHandler(Protocol):
     def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
         """Close a transaction; return the id tag's status when one was given."""
 
-    def transaction_connector(self, transaction_id: int | str) -> int | None:
-        """The connector a running transaction is on, if it is known."""
+    def known_transaction(self, transaction_id: int | str) -> KnownTransaction | None:
+        """Where a transaction runs or ran, if the central system knows it."""
 
     def meter_values(
         self, connector_id: int, transaction_id: int | str | None, samples: list[MeterSample]

@@ -213,7 +213,7 @@ class ChargePoint16(OcppSession):
             call.RemoteStartTransaction(
                 id_tag=id_tag,
                 connector_id=connector_id,
-                charging_profile=None if profile is None else to_wire(profile_as_dict(profile)),
+                charging_profile=None if profile is None else _profile(profile),
             )
         )
         return self.expect(result.status)
@@ -310,7 +310,7 @@ class ChargePoint16(OcppSession):
         """SetChargingProfile."""
         result = await self.send_call(
             call.SetChargingProfile(
-                connector_id=connector_id, cs_charging_profiles=to_wire(profile_as_dict(profile))
+                connector_id=connector_id, cs_charging_profiles=_profile(profile)
             )
         )
         return self.expect(result.status)
@@ -437,6 +437,19 @@ class ChargePoint16(OcppSession):
         """GetLocalListVersion."""
         result = await self.send_call(call.GetLocalListVersion())
         return int(result.list_version)
+
+
+def _profile(profile: ChargingProfile) -> dict[str, Any]:
+    """A 1.6 ChargingProfile; its transaction id must be a number."""
+    data = profile_as_dict(profile)
+    if "transaction_id" in data:
+        try:
+            data["transaction_id"] = int(data["transaction_id"])
+        except ValueError as err:
+            raise InvalidRequestError(
+                f"transaction id {profile.transaction_id!r} is not a number"
+            ) from err
+    return to_wire(data)
 
 
 def _schedule(data: dict[str, Any]) -> ChargingSchedule:

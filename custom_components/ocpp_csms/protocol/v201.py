@@ -63,7 +63,6 @@ from .interface import (
 from .meter import parse_meter_values
 from .session import OcppSession
 from .wire import (
-    datetime_or_none,
     format_timestamp,
     int_or_none,
     parse_timestamp,
@@ -174,6 +173,7 @@ class ChargePoint201(OcppSession):
         if action == "TransactionEvent":
             evse = payload.get("evse")
             self._check_evse(evse.get("id") if isinstance(evse, dict) else None, 1)
+            self._check_transaction_evse(payload)
         elif action in ("StatusNotification", "MeterValues"):
             self._check_evse(payload.get("evseId"), 1 if action == "StatusNotification" else 0)
 
@@ -183,6 +183,18 @@ class ChargePoint201(OcppSession):
             raise PropertyConstraintViolationError(
                 description=f"evseId {evse_id} is outside {lowest}..{MAX_CONNECTOR_ID}"
             )
+
+    def _check_transaction_evse(self, payload: dict[str, Any]) -> None:
+        """The first event of a transaction must say where it runs (OCPP: evse in Started)."""
+        info = payload.get("transactionInfo")
+        if not isinstance(info, dict) or payload.get("evse") or payload.get("eventType") == "Ended":
+            return
+        transaction_id = info.get("transactionId")
+        if isinstance(transaction_id, str) and self.handler.known_transaction(transaction_id):
+            return
+        raise OccurrenceConstraintViolationError(
+            description=f"evse is required: transaction {transaction_id} is not known yet"
+        )
 
     def message_type_error(self, message_type: Any) -> OCPPError:
         """OCPP-J 2.0.1 names this error MessageTypeNotSupported."""
@@ -256,9 +268,11 @@ class ChargePoint201(OcppSession):
         if id_tag is None and remote_start_id is not None:
             id_tag = self._remote_starts.pop(remote_start_id, None)
         evse = kwargs.get("evse") or {}
-        connector_id = evse.get("id") or self.handler.transaction_connector(transaction_id)
+        known = self.handler.known_transaction(transaction_id)
+        connector_id = evse.get("id") or (known and known.connector_id)
         when = parse_timestamp(timestamp)
         samples = _samples(kwargs.get("meter_value") or [])
+        offline = bool(kwargs.get("offline"))
         _LOGGER.debug(
             "%s: transaction %s %s (%s, seqNo %s%s)",
             self.id,
@@ -266,7 +280,7 @@ class ChargePoint201(OcppSession):
             event_type,
             trigger_reason,
             seq_no,
-            ", offline" if kwargs.get("offline") else "",
+            ", offline" if offline else "",
         )
         if event_type == "Ended":
             status = self.handler.stop_transaction(
@@ -279,12 +293,9 @@ class ChargePoint201(OcppSession):
                     samples=tuple(samples),
                 )
             )
-            self._ended(transaction_id, connector_id, when, offline=bool(kwargs.get("offline")))
+            self._ended(transaction_id, connector_id or None, when, offline=offline)
             return _transaction_event_result(status)
-        if connector_id is None:
-            raise OccurrenceConstraintViolationError(
-                description=f"evse is required: transaction {transaction_id} is not known yet"
-            )
+        assert connector_id  # checked before (check_call)  # noqa: S101
         _, status = self.handler.start_transaction(
             TransactionStart(
                 connector_id=connector_id,
@@ -299,7 +310,8 @@ class ChargePoint201(OcppSession):
         )
         if samples:
             self.handler.meter_values(connector_id, transaction_id, samples)
-        if not kwargs.get("offline"):  # a replayed event's state is not the current one
+        finished = known is not None and not known.running
+        if not (offline or finished):  # replayed or late events do not tell the current state
             evse_state = self._evse(connector_id)
             evse_state.started(transaction_id)
             if (charging_state := transaction_info.get("charging_state")) is not None:
@@ -796,10 +808,8 @@ def _profile(profile: ChargingProfile) -> dict[str, Any]:
 
 
 def _schedule(data: dict[str, Any]) -> ChargingSchedule:
-    """A CompositeScheduleType from a station's answer (already snake_cased and checked)."""
-    return schedule_from_dict(
-        {**data, "start_schedule": datetime_or_none(data.get("schedule_start"))}
-    )
+    """A CompositeScheduleType (already snake_cased and checked); its start is separate."""
+    return schedule_from_dict({**data, "start_schedule": None})
 
 
 def _capabilities(values: dict[str, str | None], evse_count: int | None) -> Capabilities:
