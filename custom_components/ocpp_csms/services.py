@@ -429,7 +429,8 @@ ACTIONS: dict[str, OcppAction] = {
     ),
     "change_configuration": OcppAction(
         {
-            vol.Required("key"): vol.All(cv.string, vol.Length(min=1, max=50)),
+            # 1.6 keys have up to 50 characters; 2.0.1 Component.Variable keys can be longer
+            vol.Required("key"): vol.All(cv.string, vol.Length(min=1, max=200)),
             vol.Required("value"): _configuration_value,
         },
         _change_configuration,
