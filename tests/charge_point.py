@@ -250,11 +250,13 @@ async def connect(
         await asyncio.gather(task, return_exceptions=True)
 
 
-def connect_raw(port: int, cp_id: str, **options: Any) -> websockets.connect:
-    """A bare OCPP 1.6 WebSocket, to send anything at all (``options`` go to websockets)."""
+def connect_raw(
+    port: int, cp_id: str, subprotocol: str = "ocpp1.6", **options: Any
+) -> websockets.connect:
+    """A bare OCPP WebSocket, to send anything at all (``options`` go to websockets)."""
     return websockets.connect(
         f"ws://127.0.0.1:{port}/{cp_id}",
-        subprotocols=[websockets.Subprotocol("ocpp1.6")],
+        subprotocols=[websockets.Subprotocol(subprotocol)],
         **options,
     )
 

@@ -159,17 +159,113 @@ _plausible_payloads: dict[str, st.SearchStrategy[dict[str, Any]]] = {
 }
 
 
+_evse_ids = st.integers(min_value=-3, max_value=2**31)
+_sampled_value_201 = st.fixed_dictionaries(
+    {"value": st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**53), 2**53)},
+    optional={
+        "measurand": st.sampled_from(["Energy.Active.Import.Register", "Power.Active.Import"]),
+        "unitOfMeasure": st.fixed_dictionaries(
+            {},
+            optional={
+                "unit": st.sampled_from(["Wh", "kWh", "W", "A"]),
+                "multiplier": st.integers(-400, 400),
+            },
+        ),
+        "context": st.sampled_from(["Sample.Periodic", "Transaction.Begin", "Transaction.End"]),
+    },
+)
+_meter_value_201 = st.fixed_dictionaries(
+    {"timestamp": _timestamps, "sampledValue": st.lists(_sampled_value_201, min_size=1, max_size=3)}
+)
+_id_tokens = st.fixed_dictionaries(
+    {"idToken": st.text(max_size=36), "type": st.sampled_from(["Central", "ISO14443", "KeyCode"])}
+)
+_transaction_ids = st.sampled_from(["tx-1", "tx-2"]) | st.text(min_size=1, max_size=36)
+_plausible_payloads_201: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "StatusNotification": st.fixed_dictionaries(
+        {
+            "timestamp": _timestamps,
+            "connectorStatus": st.sampled_from(
+                ["Available", "Occupied", "Reserved", "Unavailable", "Faulted"]
+            ),
+            "evseId": _evse_ids,
+            "connectorId": st.integers(-1, 4),
+        }
+    ),
+    "MeterValues": st.fixed_dictionaries(
+        {"evseId": _evse_ids, "meterValue": st.lists(_meter_value_201, min_size=1, max_size=3)}
+    ),
+    "TransactionEvent": st.fixed_dictionaries(
+        {
+            "eventType": st.sampled_from(["Started", "Updated", "Ended"]),
+            "timestamp": _timestamps,
+            "triggerReason": st.sampled_from(
+                ["Authorized", "CablePluggedIn", "ChargingStateChanged", "MeterValuePeriodic"]
+            ),
+            "seqNo": st.integers(min_value=-5, max_value=2**40),
+            "transactionInfo": st.fixed_dictionaries(
+                {"transactionId": _transaction_ids},
+                optional={
+                    "chargingState": st.sampled_from(
+                        ["Charging", "EVConnected", "SuspendedEV", "SuspendedEVSE", "Idle"]
+                    ),
+                    "stoppedReason": st.sampled_from(["Local", "EVDisconnected", "Remote"]),
+                    "remoteStartId": st.integers(),
+                },
+            ),
+        },
+        optional={
+            "evse": st.fixed_dictionaries(
+                {"id": _evse_ids}, optional={"connectorId": st.integers(0, 3)}
+            ),
+            "idToken": _id_tokens,
+            "meterValue": st.lists(_meter_value_201, min_size=1, max_size=2),
+            "offline": st.booleans(),
+        },
+    ),
+    "Authorize": st.fixed_dictionaries({"idToken": _id_tokens}),
+    "NotifyReport": st.fixed_dictionaries(
+        {"requestId": st.integers(), "generatedAt": _timestamps, "seqNo": st.integers(0, 5)},
+        optional={
+            "tbc": st.booleans(),
+            "reportData": st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "component": st.fixed_dictionaries(
+                            {"name": st.text(min_size=1, max_size=50)},
+                            optional={"evse": st.fixed_dictionaries({"id": _evse_ids})},
+                        ),
+                        "variable": st.fixed_dictionaries(
+                            {"name": st.text(min_size=1, max_size=50)}
+                        ),
+                        "variableAttribute": st.lists(
+                            st.fixed_dictionaries({}, optional={"value": st.text(max_size=30)}),
+                            min_size=1,
+                            max_size=2,
+                        ),
+                    }
+                ),
+                min_size=1,
+                max_size=3,
+            ),
+        },
+    ),
+    "SecurityEventNotification": st.fixed_dictionaries(
+        {"type": st.text(max_size=50), "timestamp": _timestamps}
+    ),
+}
+
+
 @st.composite
-def plausible_calls(draw: st.DrawFn) -> str:
+def plausible_calls(draw: st.DrawFn, payloads: dict[str, st.SearchStrategy[dict[str, Any]]]) -> str:
     """Well-formed CALLs with legal types but odd values: far connector ids, odd times."""
-    action = draw(st.sampled_from(sorted(_plausible_payloads)))
-    payload = draw(_plausible_payloads[action])
+    action = draw(st.sampled_from(sorted(payloads)))
+    payload = draw(payloads[action])
     return json.dumps([2, draw(st.uuids()).hex, action, payload], ensure_ascii=False)
 
 
-frames = (
-    plausible_calls()
-    | ocpp_shaped()
+_any_frames = (
+    ocpp_shaped()
     | answers()
     | st.builds(json.dumps, json_values)
     | st.text(max_size=200)
@@ -177,6 +273,15 @@ frames = (
     | deep_nesting()
     | huge_strings()
 )
+# Frames to try on a connection of each OCPP version.
+FRAMES = {
+    "ocpp1.6": plausible_calls(_plausible_payloads) | _any_frames,
+    "ocpp2.0.1": plausible_calls(_plausible_payloads_201) | _any_frames,
+}
+BOOTS = {
+    "ocpp1.6": {"chargePointVendor": "Fuzz", "chargePointModel": "Fuzz"},
+    "ocpp2.0.1": {"chargingStation": {"vendorName": "Fuzz", "model": "Fuzz"}, "reason": "PowerUp"},
+}
 
 
 def expected_answer_id(frame: str | bytes) -> str | None:

@@ -18,6 +18,7 @@ from custom_components.ocpp_csms.const import CONF_ALLOWED_TAGS, CONF_PASSWORD, 
 from custom_components.ocpp_csms.journal import MAX_FRAME_CHARS, redact_frame
 
 from .charge_point import booted, connect
+from .charge_point_201 import booted201, connect201, variable
 
 
 @pytest.mark.parametrize("options", [{CONF_ALLOWED_TAGS: ["SECRET-CARD"]}])
@@ -86,3 +87,34 @@ def test_frames_are_redacted() -> None:
     deep = "[" * MAX_FRAME_CHARS
     assert redact_frame(deep) == deep
     assert redact_frame('[2, "1", "Heartbeat", {}]') == '[2,"1","Heartbeat",{}]'
+
+
+async def test_v201_password_variable_redacted(
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """A 2.0.1 station's BasicAuthPassword is redacted in its report and in every frame."""
+    async with connect201(port, "CP1") as station:
+        station.device_model.append(
+            variable("SecurityCtrlr", "BasicAuthPassword", "s3cret-pw", writable=True)
+        )
+        await booted201(hass, station)
+        await hass.services.async_call(
+            DOMAIN,
+            "change_configuration",
+            {
+                "device_id": dr.async_get(hass).async_get_device({(DOMAIN, "CP1")}).id,
+                "key": "SecurityCtrlr.BasicAuthPassword",
+                "value": "n3w-secret",
+            },
+            blocking=True,
+        )
+        diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, central)
+    text = json.dumps(diagnostics)
+    assert "s3cret-pw" not in text
+    assert "n3w-secret" not in text
+    configuration = diagnostics["chargers"]["CP1"]["capabilities"]["configuration"]
+    assert configuration["SecurityCtrlr.BasicAuthPassword"] == "**REDACTED**"
+    assert configuration["SmartChargingCtrlr.RateUnit"] == "A,W"

@@ -26,7 +26,7 @@ import websockets
 from custom_components.ocpp_csms.protocol.interface import MAX_CONNECTOR_ID
 
 from .charge_point import ClientChargePoint, connect, connect_raw
-from .fuzz_frames import ERROR_CODES, expected_answer_id, frames
+from .fuzz_frames import BOOTS, ERROR_CODES, FRAMES, expected_answer_id
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
 # Per frame: long enough for a loaded CI machine; it proves an answer, not a speed.
@@ -105,6 +105,7 @@ class Fuzzer:
         assert answer[0] == 4, answer
         code, description, details = answer[2:]
         assert code in ERROR_CODES, answer
+        assert code != "InternalError", (frame, answer)  # a handler failed on this input
         assert isinstance(description, str)
         assert isinstance(details, dict)
         self.tally.outcomes[code] += 1
@@ -112,18 +113,20 @@ class Fuzzer:
 
 @pytest.mark.timeout(0 if "FUZZ_EXAMPLES" in os.environ else 300)
 @pytest.mark.parametrize("chargers", [["CP1", "GOOD"]])
-async def test_arbitrary_frames(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+@pytest.mark.parametrize("version", list(FRAMES))
+async def test_arbitrary_frames(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, version: str
+) -> None:
     """Every frame is answered or ignored as OCPP-J says; the server and others carry on."""
     loop = asyncio.get_running_loop()
     tally = Tally()
     async with (
         connect(port, "GOOD") as good,
-        connect_raw(port, "CP1", max_size=None) as ws,
+        connect_raw(port, "CP1", subprotocol=version, max_size=None) as ws,
     ):
         assert await good.boot() == "Accepted"
         fuzzer = Fuzzer(ws, good, tally)
-        boot = {"chargePointVendor": "Fuzz", "chargePointModel": "Fuzz"}
-        await fuzzer.check(json.dumps([2, "boot", "BootNotification", boot]))
+        await fuzzer.check(json.dumps([2, "boot", "BootNotification", BOOTS[version]]))
 
         @settings(
             max_examples=EXAMPLES,
@@ -132,7 +135,7 @@ async def test_arbitrary_frames(hass: HomeAssistant, central: MockConfigEntry, p
             database=None,
             suppress_health_check=list(HealthCheck),
         )
-        @given(frame=frames)
+        @given(frame=FRAMES[version])
         def property_holds(frame: str | bytes) -> None:
             asyncio.run_coroutine_threadsafe(fuzzer.check(frame), loop).result()
 
@@ -142,5 +145,5 @@ async def test_arbitrary_frames(hass: HomeAssistant, central: MockConfigEntry, p
     charger = central.runtime_data.known_charger("CP1")
     assert charger is not None
     assert max(charger.connectors, default=0) <= MAX_CONNECTOR_ID
-    print("\n" + tally.report())  # noqa: T201 - scripts/fuzz shows the figures
+    print(f"\n{version} " + tally.report())  # noqa: T201 - scripts/fuzz shows the figures
     assert tally.frames >= EXAMPLES

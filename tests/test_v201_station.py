@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from homeassistant.components.button import DOMAIN as BUTTON, SERVICE_PRESS
 from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER, SERVICE_SET_VALUE
+from homeassistant.components.switch import DOMAIN as SWITCH
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
+from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -15,7 +18,7 @@ from websockets.exceptions import InvalidStatus
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import connect
+from .charge_point import NOW, connect
 from .charge_point_201 import booted201, connect201, variable
 from .test_controls import act
 from .test_planning import FULL_HOUR_KWH, HOUR, hourly_prices, plan_charging, this_hour
@@ -183,6 +186,9 @@ async def test_bad_input_gets_2_0_1_errors(
             "evseId 99 is outside 1..64",
         ]
         assert (await exchange([7, "x1", "Heartbeat", {}]))[2] == "MessageTypeNotSupported"
+        sampled = {"value": 1.5, "unitOfMeasure": {"unit": "Wh", "multiplier": 400}}
+        meter = {"evseId": 1, "meterValue": [{"timestamp": NOW, "sampledValue": [sampled]}]}
+        assert (await exchange([2, "m1", "MeterValues", meter]))[0] == 3  # unusable, answered
         assert (await exchange([2, "g1", "GetDisplayMessages", {"requestId": 1}]))[2] in (
             "NotImplemented",
             "NotSupported",
@@ -201,3 +207,26 @@ async def test_unknown_station_waits_for_the_user(
         flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         assert [flow["context"]["source"] for flow in flows] == [SOURCE_INTEGRATION_DISCOVERY]
         assert flows[0]["context"]["unique_id"] == "NEW-201"
+
+
+async def test_switches_and_buttons(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """The dashboard controls send their 2.0.1 requests."""
+    async with connect201(port, "CP1") as station:
+        await booted201(hass, station)
+        await act(hass, SWITCH, SERVICE_TURN_ON, "switch.cp1_charging")
+        assert (
+            station.calls("RequestStartTransaction")[-1]["id_token"]["id_token"] == "HomeAssistant"
+        )
+        await station.transaction_event("Started", "tx-sw", evse=1, id_token="HomeAssistant")
+        await hass.async_block_till_done()
+        assert hass.states.get("switch.cp1_charging").state == "on"
+        await act(hass, SWITCH, SERVICE_TURN_OFF, "switch.cp1_charging")
+        assert station.calls("RequestStopTransaction")[-1] == {"transaction_id": "tx-sw"}
+        await act(hass, SWITCH, SERVICE_TURN_OFF, "switch.cp1_available")
+        assert station.calls("ChangeAvailability")[-1] == {"operational_status": "Inoperative"}
+        await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_unlock")
+        assert station.calls("UnlockConnector")[-1] == {"evse_id": 1, "connector_id": 1}
+        await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
+        assert station.calls("Reset")[-1] == {"type": "OnIdle"}

@@ -10,7 +10,7 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_PASSWORD
 from .devices import charger_identifier, connector_identifier
-from .journal import SECRET_SETTINGS
+from .journal import REDACTED, is_secret_setting
 from .manager import OcppConfigEntry
 from .model import Charger
 
@@ -21,17 +21,21 @@ TO_REDACT = {
     "id_tag",
     "iccid",
     "imsi",
-    *SECRET_SETTINGS,  # the charger's configuration keys holding its password
 }
 
 
 def _charger_diagnostics(entry: OcppConfigEntry, charger: Charger) -> dict[str, Any]:
     central = entry.runtime_data
     session = central.session(charger.id)
+    state = charger.as_dict()
+    configuration = state["capabilities"]["configuration"]
+    for key in configuration:  # 1.6 AuthorizationKey, 2.0.1 SecurityCtrlr.BasicAuthPassword
+        if is_secret_setting(key):
+            configuration[key] = REDACTED
     return {
         **async_redact_data(
             {
-                **charger.as_dict(),
+                **state,
                 "settings": dict(central.charger_options(charger.id)),
                 "connected": charger.connected,
                 "accepted": charger.accepted,

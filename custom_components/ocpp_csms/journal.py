@@ -28,9 +28,17 @@ SECRET_FIELDS = frozenset(
 # Configuration keys (1.6) and variables (2.0.1) holding the charger's password.
 SECRET_SETTINGS = frozenset({"AuthorizationKey", "BasicAuthPassword"})
 _SECRET_SETTING = re.compile("|".join(SECRET_SETTINGS))
+# Where a setting's value sits: 1.6 key/value, 2.0.1 Get/SetVariables and NotifyReport.
+_SETTING_VALUES = frozenset({"value", "attributeValue", "variableAttribute"})
 _SECRET_FIELD = re.compile(r'("(?:' + "|".join(SECRET_FIELDS) + r')"\s*:\s*)"(?:[^"\\]|\\.)*"?')
 
 type Direction = Literal["received", "sent"]
+
+
+def is_secret_setting(key: str) -> bool:
+    """Whether a configuration key (1.6) or ``Component.Variable`` (2.0.1) holds a password."""
+    variable = key.rsplit(".", 1)[-1].split("[", 1)[0]
+    return variable in SECRET_SETTINGS
 
 
 def redact_frame(text: str) -> str:
@@ -52,7 +60,7 @@ def _redact(value: Any) -> Any:
     secret_setting = isinstance(setting, str) and setting in SECRET_SETTINGS
     return {
         key: REDACTED
-        if key in SECRET_FIELDS or (secret_setting and key in ("value", "attributeValue"))
+        if key in SECRET_FIELDS or (secret_setting and key in _SETTING_VALUES)
         else _redact(item)
         for key, item in value.items()
     }

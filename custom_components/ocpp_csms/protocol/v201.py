@@ -137,7 +137,10 @@ def _read_value(sampled: dict[str, Any]) -> tuple[float, str | None] | None:
     value = sampled.get("value")
     if not isinstance(value, int | float):
         return None
-    return value * 10 ** int(unit.get("multiplier", 0)), unit.get("unit")
+    try:
+        return value * 10.0 ** int(unit.get("multiplier", 0)), unit.get("unit")
+    except OverflowError:  # a multiplier no meter has; the reading is unusable
+        return None
 
 
 def _samples(meter_values: list[dict[str, Any]]) -> list[MeterSample]:
@@ -259,7 +262,8 @@ class ChargePoint201(OcppSession):
         transaction_id = str(transaction_info["transaction_id"])
         id_token = kwargs.get("id_token")
         id_tag = self._token(id_token) if id_token else None
-        sequence = self._sequences.setdefault(transaction_id, EventSequence())
+        if (sequence := self._sequences.get(transaction_id)) is None:
+            sequence = _remember(self._sequences, transaction_id, EventSequence())
         if not sequence.add(seq_no):
             _LOGGER.debug("%s: TransactionEvent %s/%s again", self.id, transaction_id, seq_no)
             status = None if id_tag is None else self.handler.authorize(id_tag)
@@ -322,7 +326,7 @@ class ChargePoint201(OcppSession):
     def _ended(
         self, transaction_id: str, connector_id: int | None, when: datetime, *, offline: bool
     ) -> None:
-        sequence = self._sequences.pop(transaction_id)
+        sequence = self._sequences.pop(transaction_id, EventSequence())
         if missing := sequence.missing():
             _LOGGER.warning(
                 "%s: transaction %s ended, but its events %s never arrived",
@@ -430,8 +434,7 @@ class ChargePoint201(OcppSession):
     def _token(self, id_token: dict[str, Any]) -> str:
         """The id token's value; its type is remembered for commands naming it."""
         token = str(id_token["id_token"])
-        if len(self._token_types) < MAX_REMEMBERED_TOKENS or token in self._token_types:
-            self._token_types[token] = str(id_token["type"])
+        _remember(self._token_types, token, str(id_token["type"]))
         return token
 
     def _id_token(self, token: str) -> dict[str, str]:
@@ -445,7 +448,7 @@ class ChargePoint201(OcppSession):
     ) -> str:
         """RequestStartTransaction; its remoteStartId ties the transaction to ``id_tag``."""
         remote_start_id = secrets.randbelow(2**31 - 1) + 1
-        self._remote_starts[remote_start_id] = id_tag
+        _remember(self._remote_starts, remote_start_id, id_tag)
         result = await self.send_call(
             call.RequestStartTransaction(
                 id_token=self._id_token(id_tag),
@@ -776,8 +779,17 @@ class ChargePoint201(OcppSession):
         return int(result.version_number)
 
 
-# Id token types remembered per connection (an unknown token is sent as Central).
-MAX_REMEMBERED_TOKENS = 1000
+# What a connection remembers per transaction, id token or remote start; the oldest go first.
+MAX_REMEMBERED = 1000
+
+
+def _remember[K, V](memory: dict[K, V], key: K, value: V) -> V:
+    """Keep ``value`` under ``key`` in a memory of at most MAX_REMEMBERED entries."""
+    memory.pop(key, None)
+    if len(memory) >= MAX_REMEMBERED:
+        del memory[next(iter(memory))]
+    memory[key] = value
+    return value
 
 
 def _transaction_event_result(status: AuthStatus | None) -> call_result.TransactionEvent:
