@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 import importlib.util
 from pathlib import Path
 import sys
@@ -28,13 +29,16 @@ def load_simulator() -> ModuleType:
 
 
 @pytest.mark.parametrize("chargers", [[]])
-async def test_simulator_session(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
+@pytest.mark.parametrize("ocpp", ["1.6", "2.0.1"])
+async def test_simulator_session(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, ocpp: str
+) -> None:
     """Pending → accepted by the user → a session with meter values → stopped."""
     simulator = load_simulator()
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     changes = async_capture_events(hass, EVENT_STATE_CHANGED)
     run = asyncio.create_task(
-        simulator.simulate(f"ws://127.0.0.1:{port}", "SIM-1", duration=0.5, interval=0.1)
+        simulator.simulate(f"ws://127.0.0.1:{port}", "SIM-1", duration=0.5, interval=0.1, ocpp=ocpp)
     )
     async with asyncio.timeout(10):
         while not hass.config_entries.flow.async_progress_by_handler(DOMAIN):  # noqa: ASYNC110
@@ -74,3 +78,47 @@ async def test_simulator_with_password(
         10,
     )
     assert energy > 0
+
+
+def test_simulator_follows_whole_schedules() -> None:
+    """The simulated charger applies every period, the top stack level and the maximum."""
+    simulator = load_simulator()
+    state = simulator.SimState(max_current=32)
+    start = datetime(2030, 1, 1, 22, tzinfo=UTC)
+    schedule = {
+        "start_schedule": "2030-01-01T22:00:00.000Z",
+        "charging_rate_unit": "A",
+        "duration": 7200,
+        "charging_schedule_period": [
+            {"start_period": 0, "limit": 0.0},
+            {"start_period": 3600, "limit": 16.0},
+        ],
+    }
+    plan = {"charging_profile_purpose": "TxDefaultProfile", "stack_level": 1}
+    limit = {"charging_profile_purpose": "TxDefaultProfile", "stack_level": 0}
+    cap = {"charging_profile_purpose": "ChargingStationMaxProfile", "stack_level": 0}
+    state.set_profile(2001, simulator.Profile.from_ocpp(plan, schedule))
+    state.set_profile(
+        1001,
+        simulator.Profile.from_ocpp(
+            limit,
+            {
+                "charging_rate_unit": "W",
+                "charging_schedule_period": [{"start_period": 0, "limit": 13800}],
+            },
+        ),
+    )
+    assert state.limit_a(start + timedelta(minutes=30)) == 0.0
+    assert state.limit_a(start + timedelta(minutes=90)) == 16.0
+    assert state.limit_a(start + timedelta(hours=3)) == pytest.approx(20.0)  # plan over: 13.8 kW
+    state.set_profile(
+        1,
+        simulator.Profile.from_ocpp(
+            cap,
+            {
+                "charging_rate_unit": "A",
+                "charging_schedule_period": [{"start_period": 0, "limit": 10}],
+            },
+        ),
+    )
+    assert state.limit_a(start + timedelta(minutes=90)) == 10.0
