@@ -77,15 +77,16 @@ def test_tx_profile_during_a_session() -> None:
 
 
 def test_limits_are_rounded_and_never_below_the_minimum() -> None:
-    """Amps to 0.1 A; a planned power is never sent as a limit between 0 and the minimum."""
+    """Up to the next 0.1 A (never less than planned); never between 0 and the minimum."""
     planned = goal(1, 1)
     assert planned.limit(0) == 0
     assert planned.limit(4140.0) == 6.0  # 6 A exactly
     assert planned.limit(4100.0) == 6.0  # 5.94 A would be under the minimum
-    assert planned.limit(5000.0) == 7.2  # 7.246 A
+    assert planned.limit(5000.0) == 7.3  # 7.246 A: 7.2 A would miss 0.03 kWh an hour
     assert planned.limit(11040.4) == 16.0
     in_watts = goal(1, 1, unit=RateUnit.WATTS)
-    assert in_watts.limit(5000.04) == 5000.0
+    assert in_watts.limit(5000.04) == 5000.1
+    assert in_watts.limit(5000.0) == 5000.0
     assert in_watts.limit(3000.0) == 4140.0
 
 

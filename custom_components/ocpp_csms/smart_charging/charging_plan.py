@@ -47,13 +47,18 @@ class PlanGoal:
     price_entity: str | None = None
 
     def limit(self, power_w: float) -> float:
-        """A planned power as a limit in the goal's unit, rounded the way chargers take it."""
+        """A planned power as a limit in the goal's unit, to the 0.1 chargers take.
+
+        Rounded up, so the charger is allowed at least the planned energy: rounding down
+        would leave the car up to 0.05 A per period short of what the plan promised.
+        """
         if power_w <= 0:
             return 0.0
         to_unit = self.electrical.to_unit
         low = to_unit(self.min_current, RateUnit.AMPS, self.unit)
         high = to_unit(self.max_current, RateUnit.AMPS, self.unit)
-        return min(high, max(low, round(to_unit(power_w, RateUnit.WATTS, self.unit), 1)))
+        exact = to_unit(power_w, RateUnit.WATTS, self.unit)
+        return min(high, max(low, math.ceil(round(exact * 10, 6)) / 10))
 
     def as_dict(self) -> dict[str, Any]:
         """Serialise for storage."""
