@@ -297,7 +297,9 @@ class ChargePoint201(OcppSession):
                     samples=tuple(samples),
                 )
             )
-            self._ended(transaction_id, connector_id or None, when, offline=offline)
+            if known is not None and known.running and not offline:
+                self._ended(transaction_id, known.connector_id, when)
+            self._report_gaps(transaction_id)
             return _transaction_event_result(status)
         assert connector_id  # checked before (check_call)  # noqa: S101
         _, status = self.handler.start_transaction(
@@ -323,9 +325,14 @@ class ChargePoint201(OcppSession):
             self._report_status(connector_id, when)
         return _transaction_event_result(status)
 
-    def _ended(
-        self, transaction_id: str, connector_id: int | None, when: datetime, *, offline: bool
-    ) -> None:
+    def _ended(self, transaction_id: str, connector_id: int, when: datetime) -> None:
+        """The running transaction of an EVSE ended: it is finishing until unplugged."""
+        evse_state = self._evse(connector_id)
+        if evse_state.transaction_id in (transaction_id, None):
+            evse_state.stopped()
+            self._report_status(connector_id, when)
+
+    def _report_gaps(self, transaction_id: str) -> None:
         sequence = self._sequences.pop(transaction_id, EventSequence())
         if missing := sequence.missing():
             _LOGGER.warning(
@@ -334,12 +341,6 @@ class ChargePoint201(OcppSession):
                 transaction_id,
                 ", ".join(map(str, missing)),
             )
-        if connector_id is None or offline:
-            return
-        evse_state = self._evse(connector_id)
-        if evse_state.transaction_id in (transaction_id, None):
-            evse_state.stopped()
-            self._report_status(connector_id, when)
 
     @on(Action.meter_values)
     def on_meter_values(
@@ -425,11 +426,9 @@ class ChargePoint201(OcppSession):
     def _report_status(self, evse_id: int, when: datetime) -> None:
         if (status := self._evse(evse_id).status()) is None:
             return
-        error_code = "other_error" if status == "faulted" else "no_error"
-        self.handler.status(StatusReport(evse_id, status, error_code, timestamp=when))
+        self.handler.status(StatusReport(evse_id, status, _error_code(status), timestamp=when))
         if (station := station_status(self._evses)) is not None:
-            error_code = "other_error" if station == "faulted" else "no_error"
-            self.handler.status(StatusReport(0, station, error_code, timestamp=when))
+            self.handler.status(StatusReport(0, station, _error_code(station), timestamp=when))
 
     def _token(self, id_token: dict[str, Any]) -> str:
         """The id token's value; its type is remembered for commands naming it."""
@@ -790,6 +789,11 @@ def _remember[K, V](memory: dict[K, V], key: K, value: V) -> V:
         del memory[next(iter(memory))]
     memory[key] = value
     return value
+
+
+def _error_code(status: str) -> str:
+    """2.0.1 reports faults as device model events: a faulted EVSE has "other" errors."""
+    return "other_error" if status == "faulted" else "no_error"
 
 
 def _transaction_event_result(status: AuthStatus | None) -> call_result.TransactionEvent:
