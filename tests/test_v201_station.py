@@ -65,6 +65,26 @@ async def test_pinned_version(hass: HomeAssistant, central: MockConfigEntry, por
     assert refused.value.response.status_code == 400
 
 
+async def test_pinning_closes_a_connection_in_the_other_version(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Pinning a connected 2.0.1 station to 1.6 makes it connect again, in 1.6."""
+    async with connect(port, "CP1", subprotocols=("ocpp2.0.1", "ocpp1.6")) as station:
+        subentry = next(iter(central.subentries.values()))
+        hass.config_entries.async_update_subentry(
+            central, subentry, data={**subentry.data, "ocpp_version": "ocpp2.0.1"}
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert not station.connection.close_code  # already the pinned version
+        hass.config_entries.async_update_subentry(
+            central, subentry, data={**subentry.data, "ocpp_version": "ocpp1.6"}
+        )
+        await hass.async_block_till_done()
+        await station.connection.wait_closed()
+    async with connect(port, "CP1", subprotocols=("ocpp2.0.1", "ocpp1.6")) as station:
+        assert station.connection.subprotocol == "ocpp1.6"
+
+
 async def test_device_model_capabilities(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:

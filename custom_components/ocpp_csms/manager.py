@@ -166,6 +166,7 @@ class CentralSystem:
         self.credentials.forget()
         self._sync_subentries()
         self._close_connections_with_old_passwords()
+        self._close_connections_in_unwanted_versions()
         self.plans.async_price_sensors_changed()
         for cp_id in self._sessions.keys() & self._chargers.keys():
             if self._chargers[cp_id].accepted:
@@ -493,6 +494,14 @@ class CentralSystem:
                 _LOGGER.info("%s: its password changed; it must connect again", cp_id)
                 self.background(session.close(), f"close {cp_id} for its new password")
         self._passwords = passwords
+
+    def _close_connections_in_unwanted_versions(self) -> None:
+        """A charger pinned to another OCPP version must connect again and speak it."""
+        for cp_id, session in list(self._sessions.items()):
+            pinned = self.pinned_version(cp_id)
+            if pinned is not None and self.charger_model(cp_id).protocol != pinned:
+                _LOGGER.info("%s: it must speak %s now; it must connect again", cp_id, pinned)
+                self.background(session.close(), f"close {cp_id} for its OCPP version")
 
     def _dismiss_discovery(self, cp_id: str) -> None:
         flows = self.hass.config_entries.flow
