@@ -1,0 +1,450 @@
+"""Load benchmark: the integration inside a real Home Assistant, against the bare ocpp library.
+
+For each number of chargers, two servers are measured with the same load:
+
+* ``ha``: Home Assistant started from a fresh config directory (recorder on, SQLite), with the
+  integration and one accepted charger per simulated charger, as users run it;
+* ``bare``: the ``ocpp`` library's minimal central system: a ChargePoint answering the same
+  messages, with no Home Assistant.
+
+Each server runs in its own process; the chargers run in another one (the ``ocpp`` library's
+client ChargePoint, OCPP 1.6). For each server and charger count it prints:
+
+* connect: seconds until every charger has connected, booted, reported its status and sent
+  its first meter values (which creates its sensors);
+* saturation: MeterValues answered per second while every charger sends them back to back;
+* latency: CALL→CALLRESULT p50/p99 while every charger sends one MeterValues per
+  ``--interval`` seconds (the moderate load of a real site), measured from 15 s after the
+  last charger connected;
+* CPU: server CPU seconds (all its threads) per 1000 MeterValues at saturation;
+* memory: the server's resident memory growth per connected charger;
+* writes: Home Assistant state writes per MeterValues at the moderate load.
+
+Every MeterValues carries a realistic payload: the energy register (rising), power, current
+offered, 3-phase current and voltage, and SoC. Only the register and, now and then, the SoC
+change from one message to the next, so a central system that writes only what changed
+writes about one state per message.
+
+Run: ``.venv/bin/python benchmarks/load.py [--chargers 10 100 500 1000] [--seconds 20]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import AsyncIterator
+import contextlib
+from dataclasses import dataclass
+import json
+import logging
+import os
+from pathlib import Path
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from types import MappingProxyType
+from typing import Any
+
+from ocpp.routing import on
+from ocpp.v16 import ChargePoint, call, call_result
+from ocpp.v16.enums import Action
+import psutil
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVERS = ("ha", "bare")
+NOW = "2025-01-01T12:00:00.000Z"
+CONNECTING_AT_ONCE = 50
+SETTLE_SECONDS = 15
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# The chargers
+
+
+class SimulatedCharger(ChargePoint):
+    """A 1.6 charger that answers what a central system asks after boot."""
+
+    @on(Action.get_configuration)
+    def on_get_configuration(self, **_: Any) -> call_result.GetConfiguration:
+        """A typical AC wallbox's configuration."""
+        keys = {
+            "SupportedFeatureProfiles": "Core,SmartCharging,RemoteTrigger",
+            "NumberOfConnectors": "1",
+            "MeterValueSampleInterval": "10",
+        }
+        return call_result.GetConfiguration(
+            configuration_key=[{"key": k, "readonly": True, "value": v} for k, v in keys.items()]
+        )
+
+
+@dataclass
+class Meter:
+    """A charger's meter: the register rises, the rest mostly stays."""
+
+    register_wh: float = 10_000.0
+    soc: float = 40.0
+
+    def payload(self) -> list[dict[str, Any]]:
+        """One MeterValue with ten sampled values."""
+        self.register_wh += 30.7  # 11 kW for 10 s
+        self.soc = min(100.0, self.soc + 0.05)
+        sampled = [
+            ("Energy.Active.Import.Register", f"{self.register_wh:.0f}", "Wh", None),
+            ("Power.Active.Import", "11040", "W", None),
+            ("Current.Offered", "16", "A", None),
+            *(("Current.Import", "16.0", "A", phase) for phase in ("L1", "L2", "L3")),
+            *(("Voltage", "230.0", "V", f"{phase}-N") for phase in ("L1", "L2", "L3")),
+            ("SoC", f"{self.soc:.0f}", "Percent", None),
+        ]
+        values = []
+        for measurand, value, unit, phase in sampled:
+            item = {"measurand": measurand, "value": value, "unit": unit}
+            if phase:
+                item["phase"] = phase
+            values.append(item)
+        return [{"timestamp": NOW, "sampledValue": values}]
+
+
+async def drive(port: int, count: int, seconds: float, interval: float) -> None:
+    """Connect ``count`` chargers and run the phases, reporting each on stdout.
+
+    Before each measured phase a ``start`` line is printed and a line on stdin awaited, so the
+    orchestrator can read the server's counters at the phase's edges.
+    """
+    loop = asyncio.get_running_loop()
+
+    async def phase_edge(name: str, **figures: Any) -> None:
+        print(json.dumps({"phase": name, **figures}), flush=True)
+        await loop.run_in_executor(None, sys.stdin.readline)
+
+    chargers: list[tuple[SimulatedCharger, Meter]] = []
+    tasks: list[asyncio.Task[None]] = []
+    gate = asyncio.Semaphore(CONNECTING_AT_ONCE)
+
+    async def connect(index: int) -> None:
+        async with gate:
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/BENCH-{index}",
+                subprotocols=[websockets.Subprotocol("ocpp1.6")],
+                open_timeout=120,
+                ping_interval=None,
+            )
+            charger = SimulatedCharger(f"BENCH-{index}", ws, response_timeout=120)
+            tasks.append(asyncio.create_task(charger.start()))
+            await charger.call(
+                call.BootNotification(charge_point_vendor="Bench", charge_point_model="Load")
+            )
+            for connector_id in (0, 1):
+                await charger.call(
+                    call.StatusNotification(
+                        connector_id=connector_id,
+                        error_code="NoError",
+                        status="Available",
+                        timestamp=NOW,
+                    )
+                )
+            meter = Meter()
+            # A first reading, as chargers send after booting: sensors exist before measuring.
+            await charger.call(call.MeterValues(connector_id=1, meter_value=meter.payload()))
+            chargers.append((charger, meter))
+
+    await phase_edge("connect")
+    started = time.perf_counter()
+    await asyncio.gather(*(connect(i) for i in range(count)))
+    await phase_edge("connected", seconds=time.perf_counter() - started)
+    # Let the server finish what connecting started: Home Assistant saves its entity and
+    # device registries 10 s after they change, a one-off cost outside the steady state.
+    await asyncio.sleep(SETTLE_SECONDS)
+
+    latencies: list[float] = []
+
+    async def send(charger: SimulatedCharger, meter: Meter) -> None:
+        sent = time.perf_counter()
+        await charger.call(call.MeterValues(connector_id=1, meter_value=meter.payload()))
+        latencies.append(time.perf_counter() - sent)
+
+    async def steady(charger: SimulatedCharger, meter: Meter, until: float) -> None:
+        await asyncio.sleep(random.uniform(0, interval))
+        while loop.time() < until:
+            next_at = loop.time() + interval
+            await send(charger, meter)
+            await asyncio.sleep(max(0.0, next_at - loop.time()))
+
+    await phase_edge("moderate")
+    until = loop.time() + seconds
+    await asyncio.gather(*(steady(c, m, until) for c, m in chargers))
+    ordered = sorted(latencies)
+    await phase_edge(
+        "moderated",
+        messages=len(ordered),
+        p50_ms=statistics.median(ordered) * 1000,
+        p99_ms=ordered[int(0.99 * (len(ordered) - 1))] * 1000,
+    )
+
+    latencies.clear()
+
+    async def flat_out(charger: SimulatedCharger, meter: Meter, until: float) -> None:
+        while loop.time() < until:
+            await send(charger, meter)
+
+    await phase_edge("saturation")
+    started = time.perf_counter()
+    until = loop.time() + seconds
+    await asyncio.gather(*(flat_out(c, m, until) for c, m in chargers))
+    elapsed = time.perf_counter() - started
+    await phase_edge("saturated", messages=len(latencies), seconds=elapsed)
+    for task in tasks:
+        task.cancel()
+
+
+# The servers
+
+
+class BareCentralSystem(ChargePoint):
+    """The ocpp library's minimal central system: answers, nothing else."""
+
+    @on(Action.boot_notification)
+    def on_boot(self, **_: Any) -> call_result.BootNotification:
+        """Accept."""
+        return call_result.BootNotification(current_time=NOW, interval=300, status="Accepted")
+
+    @on(Action.status_notification)
+    def on_status(self, **_: Any) -> call_result.StatusNotification:
+        """Acknowledge."""
+        return call_result.StatusNotification()
+
+    @on(Action.meter_values)
+    def on_meter_values(self, **_: Any) -> call_result.MeterValues:
+        """Acknowledge."""
+        return call_result.MeterValues()
+
+    @on(Action.heartbeat)
+    def on_heartbeat(self) -> call_result.Heartbeat:
+        """Answer with the time."""
+        return call_result.Heartbeat(current_time=NOW)
+
+
+@contextlib.asynccontextmanager
+async def bare_server(port: int, _count: int, _config_dir: str) -> AsyncIterator[dict[str, int]]:
+    """The bare central system on ``port``."""
+
+    async def handle(ws: websockets.ServerConnection) -> None:
+        cp_id = (ws.request.path if ws.request else "/?").rsplit("/", 1)[-1]
+        with contextlib.suppress(websockets.ConnectionClosed):
+            await BareCentralSystem(cp_id, ws).start()
+
+    async with websockets.serve(
+        handle, "127.0.0.1", port, subprotocols=[websockets.Subprotocol("ocpp1.6")]
+    ):
+        yield {}
+
+
+@contextlib.asynccontextmanager
+async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[dict[str, int]]:
+    """Home Assistant with the integration on ``port`` and ``count`` accepted chargers."""
+    from homeassistant import bootstrap, runner
+    from homeassistant.config_entries import ConfigEntry
+    from homeassistant.const import EVENT_STATE_CHANGED
+
+    config = Path(config_dir)
+    (config / "custom_components").mkdir()
+    (config / "custom_components" / "ocpp_csms").symlink_to(
+        ROOT / "custom_components" / "ocpp_csms"
+    )
+    (config / "configuration.yaml").write_text("recorder:\nlogger:\n  default: warning\n")
+    hass = await bootstrap.async_setup_hass(
+        runner.RuntimeConfig(config_dir=config_dir, skip_pip=True)
+    )
+    if hass is None:
+        raise RuntimeError("Home Assistant did not start; see its log")
+    await hass.async_start()
+    counters = {"state_writes": 0}
+
+    def count_write(_event: Any) -> None:
+        counters["state_writes"] += 1
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, count_write)
+    entry = ConfigEntry(
+        data={"host": "127.0.0.1", "port": port},
+        discovery_keys=MappingProxyType({}),
+        domain="ocpp_csms",
+        minor_version=1,
+        options={},
+        source="user",
+        subentries_data=[
+            {
+                "data": {"cp_id": f"BENCH-{i}"},
+                "subentry_type": "charger",
+                "title": f"BENCH-{i}",
+                "unique_id": f"BENCH-{i}",
+            }
+            for i in range(count)
+        ],
+        title="Load",
+        unique_id=None,
+        version=1,
+    )
+    await hass.config_entries.async_add(entry)
+    await hass.async_block_till_done()
+    try:
+        yield counters
+    finally:
+        await hass.async_stop()
+
+
+async def serve(kind: str, port: int, count: int, config_dir: str) -> None:
+    """Run a server; answer ``stats`` lines on stdin with its counters until stdin closes."""
+    process = psutil.Process()
+    factory = ha_server if kind == "ha" else bare_server
+    loop = asyncio.get_running_loop()
+    async with factory(port, count, config_dir) as counters:
+        print(json.dumps({"ready": True}), flush=True)
+        while await loop.run_in_executor(None, sys.stdin.readline):
+            times = process.cpu_times()
+            stats = {
+                "cpu_s": times.user + times.system,
+                "rss": process.memory_info().rss,
+                "state_writes": counters.get("state_writes", 0),
+            }
+            print(json.dumps(stats), flush=True)
+
+
+# The orchestrator
+
+
+class Child:
+    """A subprocess of this script that talks in JSON lines."""
+
+    def __init__(self, *args: str, verbose: bool) -> None:
+        """Start it; its log goes to stderr only when ``verbose``."""
+        self.process = subprocess.Popen(  # noqa: S603 - this very script
+            [sys.executable, __file__, *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None if verbose else subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
+        if self.process.stdin is None or self.process.stdout is None:
+            raise RuntimeError("no pipes to the child process")
+        self.stdin, self.stdout = self.process.stdin, self.process.stdout
+
+    def read(self) -> dict[str, Any]:
+        """The next JSON line it prints."""
+        while line := self.stdout.readline():
+            if line.startswith("{"):
+                return dict(json.loads(line))
+        raise RuntimeError(f"{self.process.args} stopped")
+
+    def write(self, line: str) -> None:
+        """Send a line."""
+        self.stdin.write(line + "\n")
+        self.stdin.flush()
+
+    def close(self) -> None:
+        """Close its stdin and wait for it."""
+        self.stdin.close()
+        self.process.wait(timeout=120)
+
+
+def measure(
+    kind: str, count: int, seconds: float, interval: float, *, verbose: bool
+) -> dict[str, float]:
+    """One server with ``count`` chargers: the figures of each phase."""
+    port = free_port()
+    server = Child("serve", kind, str(port), str(count), verbose=verbose)
+    server.read()  # ready
+    driver = Child("drive", str(port), str(count), str(seconds), str(interval), verbose=verbose)
+
+    def stats() -> dict[str, Any]:
+        server.write("stats")
+        return server.read()
+
+    figures: dict[str, float] = {}
+    edges: dict[str, dict[str, Any]] = {}
+    try:
+        for _ in range(6):
+            report = driver.read()
+            edges[report["phase"]] = stats() | report
+            driver.write("go")
+        driver.close()
+    finally:
+        server.close()
+    figures["connect_s"] = edges["connected"]["seconds"]
+    figures["rss_kb_per_charger"] = (
+        (edges["connected"]["rss"] - edges["connect"]["rss"]) / count / 1024
+    )
+    moderate = edges["moderated"]
+    figures["p50_ms"], figures["p99_ms"] = moderate["p50_ms"], moderate["p99_ms"]
+    writes = moderate["state_writes"] - edges["moderate"]["state_writes"]
+    figures["writes_per_msg"] = writes / max(1, moderate["messages"])
+    saturated = edges["saturated"]
+    figures["msgs_per_s"] = saturated["messages"] / saturated["seconds"]
+    cpu = saturated["cpu_s"] - edges["saturation"]["cpu_s"]
+    figures["cpu_ms_per_1000"] = cpu / max(1, saturated["messages"]) * 1000 * 1000
+    return figures
+
+
+def main() -> None:
+    """Command line entry point."""
+    if len(sys.argv) > 1 and sys.argv[1] == "serve":
+        with tempfile.TemporaryDirectory(prefix="ocpp-load-") as config_dir:
+            asyncio.run(serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), config_dir))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "drive":
+        port, count, seconds, interval = sys.argv[2:6]
+        asyncio.run(drive(int(port), int(count), float(seconds), float(interval)))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--chargers", type=int, nargs="+", default=[10, 100, 500, 1000])
+    parser.add_argument("--seconds", type=float, default=20, help="length of each load phase")
+    parser.add_argument("--interval", type=float, default=10, help="seconds between MeterValues")
+    parser.add_argument("--verbose", action="store_true", help="show the servers' logs")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    print(
+        f"{os.cpu_count()} CPUs; {args.seconds:.0f} s per phase; moderate load: one "
+        f"MeterValues per charger every {args.interval:.0f} s"
+    )
+    header = (
+        f"{'chargers':>8} {'server':>6} {'connect s':>9} {'msg/s':>8} {'p50 ms':>7} "
+        f"{'p99 ms':>7} {'CPU ms/1k':>9} {'KB/charger':>10} {'writes/msg':>10}"
+    )
+    print(header)
+    for count in args.chargers:
+        results = {
+            kind: measure(kind, count, args.seconds, args.interval, verbose=args.verbose)
+            for kind in SERVERS
+        }
+        for kind in SERVERS:
+            r = results[kind]
+            print(
+                f"{count:>8} {kind:>6} {r['connect_s']:>9.1f} {r['msgs_per_s']:>8.0f} "
+                f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['cpu_ms_per_1000']:>9.0f} "
+                f"{r['rss_kb_per_charger']:>10.0f} "
+                f"{r['writes_per_msg'] if kind == 'ha' else float('nan'):>10.2f}",
+                flush=True,
+            )
+        ours, bare = results["ha"], results["bare"]
+        print(
+            f"{count:>8} {'ratio':>6} {ours['connect_s'] / bare['connect_s']:>9.1f} "
+            f"{ours['msgs_per_s'] / bare['msgs_per_s']:>8.2f} "
+            f"{ours['p50_ms'] / bare['p50_ms']:>7.1f} {ours['p99_ms'] / bare['p99_ms']:>7.1f} "
+            f"{ours['cpu_ms_per_1000'] / bare['cpu_ms_per_1000']:>9.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()
