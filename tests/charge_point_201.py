@@ -120,6 +120,7 @@ class ClientChargePoint201(RecordingChargePoint, ChargePoint):
         self.report_chunk = 4  # variables per NotifyReport
         self.seq_no = 0
         self.reports_sent = asyncio.Event()
+        self.answer_in_reverse = False  # GetVariables results in the other order
 
     def _find(self, component: dict[str, Any], variable: dict[str, Any]) -> dict[str, Any] | None:
         wanted = (
@@ -166,6 +167,8 @@ class ClientChargePoint201(RecordingChargePoint, ChargePoint):
                 result["attribute_status"] = "Accepted"
                 result["attribute_value"] = item["variable_attribute"][0]["value"]
             results.append(result)
+        if self.answer_in_reverse:
+            results.reverse()
         return call_result.GetVariables(get_variable_result=results)
 
     @on(Action.set_variables)

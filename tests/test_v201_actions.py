@@ -436,6 +436,17 @@ async def test_configuration_report_and_errors(
             )
         assert bad_key.value.translation_key == "invalid_request"
 
+        station.answer_in_reverse = True
+        response = await call_action(
+            hass,
+            "get_configuration",
+            {"device_id": device_id, "keys": ["EVSE[1].Power", "SmartChargingCtrlr.RateUnit"]},
+        )
+        assert response["configuration"] == {
+            "EVSE[1].Power": "22000",
+            "SmartChargingCtrlr.RateUnit": "A,W",
+        }
+
         station.replies["SetVariables"] = "RebootRequired"
         response = await call_action(
             hass,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypedDict
 
@@ -27,9 +28,11 @@ class CentralStore:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         """Name the store after the config entry."""
+        self._hass = hass
         self._store: Store[StoredState] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}", atomic_writes=True
         )
+        self._due: asyncio.TimerHandle | None = None
 
     async def async_load(self) -> tuple[int, dict[str, Charger]]:
         """Return the next transaction id and the stored chargers."""
@@ -40,11 +43,28 @@ class CentralStore:
         return data["next_transaction_id"], chargers
 
     def schedule_save(self, snapshot: Callable[[], StoredState], delay: float = SAVE_DELAY) -> None:
-        """Save soon, coalescing bursts of updates."""
-        self._store.async_delay_save(snapshot, delay)
+        """Save within ``delay`` seconds, coalescing bursts of updates.
+
+        The snapshot is taken on the event loop when the save is due. (Home Assistant's Store
+        would call it in a worker thread, while the event loop keeps changing the model.)
+        """
+        loop = self._hass.loop
+        if self._due is not None:
+            if self._due.when() <= loop.time() + delay:
+                return  # an earlier save will include this change
+            self._due.cancel()
+        self._due = loop.call_later(delay, self._save_due, snapshot)
+
+    def _save_due(self, snapshot: Callable[[], StoredState]) -> None:
+        self._due = None
+        state = snapshot()
+        self._store.async_delay_save(lambda: state, 0)
 
     async def async_save(self, state: StoredState) -> None:
-        """Save now (unload)."""
+        """Save now (unload, Home Assistant stopping)."""
+        if self._due is not None:
+            self._due.cancel()
+            self._due = None
         await self._store.async_save(state)
 
     async def async_remove(self) -> None:

@@ -204,6 +204,27 @@ class OcppSession(ChargePoint, ChargePointCommands):
         except ConnectionClosed as err:  # it closed while the CALL was being sent
             raise ChargerDisconnectedError(self.id) from err
 
+    # Commands whose messages are the same in every OCPP version
+
+    async def clear_cache(self) -> str:
+        """ClearCache."""
+        result = await self.send_call(self._call.ClearCache())
+        return self.expect(result.status)
+
+    async def data_transfer(
+        self, vendor_id: str, message_id: str | None, data: str | None
+    ) -> dict[str, Any]:
+        """DataTransfer."""
+        result = await self.send_call(
+            self._call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
+        )
+        return {"status": self.expect(result.status), "data": result.data}
+
+    async def cancel_reservation(self, reservation_id: int) -> str:
+        """CancelReservation."""
+        result = await self.send_call(self._call.CancelReservation(reservation_id=reservation_id))
+        return self.expect(result.status)
+
     @staticmethod
     def expect(status: str, *accepted: str) -> str:
         """Return ``status`` when it is one of ``accepted``, else raise."""

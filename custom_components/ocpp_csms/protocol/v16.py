@@ -281,20 +281,6 @@ class ChargePoint16(OcppSession):
         if measurands is not None:
             await self.change_configuration("MeterValuesSampledData", ",".join(measurands))
 
-    async def clear_cache(self) -> str:
-        """ClearCache."""
-        result = await self.send_call(call.ClearCache())
-        return self.expect(result.status)
-
-    async def data_transfer(
-        self, vendor_id: str, message_id: str | None, data: str | None
-    ) -> dict[str, Any]:
-        """DataTransfer."""
-        result = await self.send_call(
-            call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
-        )
-        return {"status": self.expect(result.status), "data": result.data}
-
     async def trigger_message(
         self, message: TriggerableMessage, connector_id: int | None = None
     ) -> str:
@@ -413,11 +399,6 @@ class ChargePoint16(OcppSession):
                 parent_id_tag=parent_id_tag,
             )
         )
-        return self.expect(result.status)
-
-    async def cancel_reservation(self, reservation_id: int) -> str:
-        """CancelReservation."""
-        result = await self.send_call(call.CancelReservation(reservation_id=reservation_id))
         return self.expect(result.status)
 
     async def send_local_list(

@@ -541,11 +541,15 @@ class ChargePoint201(OcppSession):
         )
         values: dict[str, str | None] = {}
         unknown: list[str] = []
+        asked = {ref.key for ref in refs}
         for ref, item in zip(refs, result.get_variable_result, strict=False):
+            # Results name their variable; a station may answer in another order.
+            named = VariableRef.from_wire(item["component"], item["variable"]).key
+            key = named if named in asked else ref.key
             if item["attribute_status"] == "Accepted":
-                values[ref.key] = item.get("attribute_value")
+                values[key] = item.get("attribute_value")
             elif item["attribute_status"] in _UNKNOWN_VARIABLE:
-                unknown.append(ref.key)
+                unknown.append(key)
         return values, unknown
 
     async def _base_report(self, base: ReportBaseEnumType) -> Report:
@@ -591,20 +595,6 @@ class ChargePoint201(OcppSession):
             values[MEASURANDS] = ",".join(measurands)
         if values:
             await self._set_variables(values)
-
-    async def clear_cache(self) -> str:
-        """ClearCache."""
-        result = await self.send_call(call.ClearCache())
-        return self.expect(result.status)
-
-    async def data_transfer(
-        self, vendor_id: str, message_id: str | None, data: str | None
-    ) -> dict[str, Any]:
-        """DataTransfer."""
-        result = await self.send_call(
-            call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
-        )
-        return {"status": self.expect(result.status), "data": result.data}
 
     async def trigger_message(
         self, message: TriggerableMessage, connector_id: int | None = None
@@ -740,11 +730,6 @@ class ChargePoint201(OcppSession):
                 group_id_token=None if parent_id_tag is None else self._id_token(parent_id_tag),
             )
         )
-        return self.expect(result.status)
-
-    async def cancel_reservation(self, reservation_id: int) -> str:
-        """CancelReservation."""
-        result = await self.send_call(call.CancelReservation(reservation_id=reservation_id))
         return self.expect(result.status)
 
     async def send_local_list(
