@@ -14,8 +14,9 @@ client ChargePoint, OCPP 1.6). For each server and charger count it prints:
   its first meter values (which creates its sensors);
 * saturation: MeterValues answered per second while every charger sends them back to back;
 * latency: CALL→CALLRESULT p50/p99 while every charger sends one MeterValues per
-  ``--interval`` seconds (the moderate load of a real site), measured from 15 s after the
-  last charger connected;
+  ``--interval`` seconds (the moderate load of a real site). It is measured in the steady
+  state: at least 15 s after the last charger connected, and once the recorder has written
+  what connecting produced (``catch-up``: how long that took);
 * CPU: server CPU seconds (all its threads) per 1000 MeterValues at saturation;
 * memory: the server's resident memory growth per connected charger;
 * writes: Home Assistant state writes per MeterValues at the moderate load.
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 import contextlib
 from dataclasses import dataclass
 import json
@@ -60,6 +61,10 @@ SERVERS = ("ha", "bare")
 NOW = "2025-01-01T12:00:00.000Z"
 CONNECTING_AT_ONCE = 50
 SETTLE_SECONDS = 15
+RECORDER_CATCH_UP_LIMIT = 600
+
+# A server's counters: state writes so far, events the recorder has yet to write.
+type Counters = Callable[[], dict[str, int]]
 
 
 def free_port() -> int:
@@ -236,7 +241,7 @@ class BareCentralSystem(ChargePoint):
 
 
 @contextlib.asynccontextmanager
-async def bare_server(port: int, _count: int, _config_dir: str) -> AsyncIterator[dict[str, int]]:
+async def bare_server(port: int, _count: int, _config_dir: str) -> AsyncIterator[Counters]:
     """The bare central system on ``port``."""
 
     async def handle(ws: websockets.ServerConnection) -> None:
@@ -247,15 +252,16 @@ async def bare_server(port: int, _count: int, _config_dir: str) -> AsyncIterator
     async with websockets.serve(
         handle, "127.0.0.1", port, subprotocols=[websockets.Subprotocol("ocpp1.6")]
     ):
-        yield {}
+        yield lambda: {"state_writes": 0, "backlog": 0}
 
 
 @contextlib.asynccontextmanager
-async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[dict[str, int]]:
+async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[Counters]:
     """Home Assistant with the integration on ``port`` and ``count`` accepted chargers."""
     from homeassistant import bootstrap, runner
     from homeassistant.config_entries import ConfigEntry
     from homeassistant.const import EVENT_STATE_CHANGED
+    from homeassistant.helpers.recorder import get_instance
 
     config = Path(config_dir)
     (config / "custom_components").mkdir()
@@ -297,8 +303,9 @@ async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[dic
     )
     await hass.config_entries.async_add(entry)
     await hass.async_block_till_done()
+    recorder = get_instance(hass)
     try:
-        yield counters
+        yield lambda: {**counters, "backlog": recorder.backlog}
     finally:
         await hass.async_stop()
 
@@ -308,14 +315,14 @@ async def serve(kind: str, port: int, count: int, config_dir: str) -> None:
     process = psutil.Process()
     factory = ha_server if kind == "ha" else bare_server
     loop = asyncio.get_running_loop()
-    async with factory(port, count, config_dir) as counters:
+    async with factory(port, count, config_dir) as read_counters:
         print(json.dumps({"ready": True}), flush=True)
         while await loop.run_in_executor(None, sys.stdin.readline):
             times = process.cpu_times()
             stats = {
                 "cpu_s": times.user + times.system,
                 "rss": process.memory_info().rss,
-                "state_writes": counters.get("state_writes", 0),
+                **read_counters(),
             }
             print(json.dumps(stats), flush=True)
 
@@ -358,6 +365,14 @@ class Child:
         self.process.wait(timeout=120)
 
 
+def catch_up(stats: Callable[[], dict[str, Any]]) -> float:
+    """Wait until the recorder has written what connecting produced; return how long it took."""
+    started = time.perf_counter()
+    while stats()["backlog"] and time.perf_counter() - started < RECORDER_CATCH_UP_LIMIT:
+        time.sleep(1)
+    return time.perf_counter() - started
+
+
 def measure(
     kind: str, count: int, seconds: float, interval: float, *, verbose: bool
 ) -> dict[str, float]:
@@ -376,6 +391,8 @@ def measure(
     try:
         for _ in range(6):
             report = driver.read()
+            if report["phase"] == "moderate":
+                figures["recorder_catch_up_s"] = catch_up(stats)
             edges[report["phase"]] = stats() | report
             driver.write("go")
         driver.close()
@@ -419,7 +436,7 @@ def main() -> None:
     )
     header = (
         f"{'chargers':>8} {'server':>6} {'connect s':>9} {'msg/s':>8} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'CPU ms/1k':>9} {'KB/charger':>10} {'writes/msg':>10}"
+        f"{'p99 ms':>7} {'CPU ms/1k':>9} {'KB/charger':>10} {'writes/msg':>10} {'catch-up s':>10}"
     )
     print(header)
     for count in args.chargers:
@@ -433,7 +450,8 @@ def main() -> None:
                 f"{count:>8} {kind:>6} {r['connect_s']:>9.1f} {r['msgs_per_s']:>8.0f} "
                 f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['cpu_ms_per_1000']:>9.0f} "
                 f"{r['rss_kb_per_charger']:>10.0f} "
-                f"{r['writes_per_msg'] if kind == 'ha' else float('nan'):>10.2f}",
+                f"{r['writes_per_msg'] if kind == 'ha' else float('nan'):>10.2f} "
+                f"{r['recorder_catch_up_s'] if kind == 'ha' else float('nan'):>10.1f}",
                 flush=True,
             )
         ours, bare = results["ha"], results["bare"]

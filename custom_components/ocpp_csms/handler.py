@@ -29,6 +29,7 @@ from .protocol.interface import (
     TransactionStop,
 )
 from .protocol.wire import format_timestamp, utc_now
+from .store import METER_SAVE_DELAY, SAVE_DELAY
 
 if TYPE_CHECKING:
     from .manager import CentralSystem
@@ -119,7 +120,7 @@ class ChargerLink:
         if start.meter_start_wh is not None:
             self._record_register(connector, start.meter_start_wh, start)
         self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(connector.transaction))
-        self._changed(start.connector_id, save_now=True)
+        self._changed(start.connector_id, save_in=0)
         return transaction_id, status
 
     def _seen_before(self, start: TransactionStart) -> bool:
@@ -130,7 +131,7 @@ class ChargerLink:
         transaction = self.charger.connector(known.connector_id).transaction
         if transaction is not None and transaction.id_tag is None and start.id_tag:
             transaction.id_tag = start.id_tag  # authorized after it started
-            self._changed(known.connector_id, save_now=True)
+            self._changed(known.connector_id, save_in=0)
         return True
 
     def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
@@ -161,7 +162,7 @@ class ChargerLink:
             "reason": transaction.reason,
         }
         self._central.fire(EVENT_TRANSACTION_STOPPED, data)
-        self._changed(connector.id, save_now=True)
+        self._changed(connector.id, save_in=0)
         self._central.plans.session_ended(self.cp_id, connector.id)
         return status
 
@@ -182,7 +183,7 @@ class ChargerLink:
         if transaction_id is not None and self.known_transaction(transaction_id) is None:
             self._log_unknown_transaction(transaction_id, "MeterValues")
         self._apply_samples(connector, samples)
-        self._changed(connector_id)
+        self._changed(connector_id, save_in=METER_SAVE_DELAY)
 
     def data_transfer(self, vendor_id: str, message_id: str | None, data: str | None) -> str:
         """No vendor extensions are known; say so (OCPP: UnknownVendorId)."""
@@ -235,9 +236,9 @@ class ChargerLink:
         if sample is not None:
             self._apply_samples(connector, [sample])
 
-    def _changed(self, connector_id: int, *, save_now: bool = False) -> None:
+    def _changed(self, connector_id: int, *, save_in: float = SAVE_DELAY) -> None:
         self.charger.notify(connector_id)
-        self._central.save(immediately=save_now)
+        self._central.save(save_in)
 
     def _event_data(self, transaction: Transaction) -> dict[str, object]:
         return {

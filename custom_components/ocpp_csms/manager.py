@@ -74,7 +74,7 @@ from .smart_charging.profile import (
     in_unit,
     limit_profile,
 )
-from .store import CentralStore, StoredState
+from .store import SAVE_DELAY, CentralStore, StoredState
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -386,9 +386,9 @@ class CentralSystem:
         """Fire an integration event."""
         self.hass.bus.async_fire(event_type, data)
 
-    def save(self, *, immediately: bool = False) -> None:
-        """Persist soon (transactions: at once)."""
-        self._store.schedule_save(self._snapshot, 0 if immediately else 5)
+    def save(self, delay: float = SAVE_DELAY) -> None:
+        """Persist within ``delay`` seconds (0 for transactions), with whatever else changed."""
+        self._store.schedule_save(self._snapshot, delay)
 
     # Entities
 

@@ -14,6 +14,10 @@ from .model import Charger
 
 STORAGE_VERSION = 1
 SAVE_DELAY = 5.0
+# Meter readings alone are saved less often: a big site would otherwise rewrite megabytes every
+# few seconds. Home Assistant stopping saves everything; after a crash a charger's next
+# reading brings its sensors up to date, and registers stay continuous either way.
+METER_SAVE_DELAY = 60.0
 
 
 class StoredState(TypedDict):
@@ -57,8 +61,7 @@ class CentralStore:
 
     def _save_due(self, snapshot: Callable[[], StoredState]) -> None:
         self._due = None
-        state = snapshot()
-        self._store.async_delay_save(lambda: state, 0)
+        self._hass.async_create_task(self._store.async_save(snapshot()), "ocpp_csms save")
 
     async def async_save(self, state: StoredState) -> None:
         """Save now (unload, Home Assistant stopping)."""
