@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import threading
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.core import HomeAssistant
+from jsonschema import Draft4Validator
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
@@ -104,3 +107,30 @@ async def test_bad_charger_does_not_disturb_another(
         await good.status(1, "Available")
         await hass.async_block_till_done()
         assert hass.states.get("sensor.cp1_status").state == "available"
+
+
+async def test_validated_in_the_event_loop(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Incoming CALLs are checked against the schema where they arrive, not in a thread.
+
+    Handing each message to a worker thread and back cost more than the check itself
+    (benchmarks/load.py); the schemas are read in a worker thread once, before the first one.
+    """
+    loop_thread = threading.get_ident()
+    validated_in: list[int] = []
+    validate = Draft4Validator.validate
+
+    def recording(self: Draft4Validator, *args: Any, **kwargs: Any) -> None:
+        validated_in.append(threading.get_ident())
+        validate(self, *args, **kwargs)
+
+    with patch.object(Draft4Validator, "validate", recording):
+        async with connect(port, "CP1") as cp:
+            await cp.boot()
+            await cp.meter(1, [{"value": "10", "measurand": "Energy.Active.Import.Register"}])
+            async with connect_raw(port, "CP1") as ws:
+                answer = await exchange(ws, '[2, "m1", "Authorize", {"idTag": 5}]')
+    assert answer[2] == "TypeConstraintViolation"
+    # The central system's checks ran in the loop; the client library's in its threads.
+    assert validated_in.count(loop_thread) >= 3  # BootNotification, MeterValues, Authorize

@@ -28,7 +28,15 @@ from ocpp.exceptions import (
     SecurityError,
     UnknownCallErrorCodeError,
 )
-from ocpp.messages import Call, CallError, MessageType, unpack, validate_payload
+from ocpp.messages import (
+    Call,
+    CallError,
+    MessageType,
+    _validate_payload as validate_now,
+    get_validator,
+    unpack,
+    validate_payload,
+)
 from websockets.exceptions import ConnectionClosed
 
 from .interface import (
@@ -42,6 +50,9 @@ from .interface import (
 )
 
 _LOGGER = logging.getLogger(__name__)
+
+# OCPP versions whose CALL schemas this process has read (see OcppSession._warm_validators).
+_WARM_VERSIONS: set[str] = set()
 
 # OCPP-J: when the message id of a frame cannot be read, answer with this id.
 UNKNOWN_MESSAGE_ID = "-1"
@@ -70,13 +81,24 @@ class OcppSession(ChargePoint, ChargePointCommands):
         self._on_frame = on_frame
         self._outstanding: set[str] = set()  # ids of our CALLs waiting for an answer
         self._closed = asyncio.Event()
+        for handlers in self.route_map.values():
+            # Validated in _route_call instead: see there.
+            handlers["_skip_schema_validation"] = True
 
     async def start(self) -> None:
         """Serve the connection until it closes; calls still waiting for an answer fail then."""
+        if self._ocpp_version not in _WARM_VERSIONS:
+            await asyncio.get_running_loop().run_in_executor(None, self._warm_validators)
         try:
             await super().start()
         finally:
             self._closed.set()
+
+    def _warm_validators(self) -> None:
+        """Read the schemas of every CALL the adapter takes (once per version and process)."""
+        for action in self.route_map:
+            get_validator(MessageType.Call, action, self._ocpp_version)
+        _WARM_VERSIONS.add(self._ocpp_version)
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Route one frame; answer anything unroutable with a CALLERROR."""
@@ -118,6 +140,11 @@ class OcppSession(ChargePoint, ChargePointCommands):
             )
             return
         try:
+            if msg.action in self.route_map:
+                # Validated here, in the event loop: the library would hand every message to a
+                # worker thread and back, which costs far more than validating (measured with
+                # benchmarks/load.py). The schemas are read beforehand (_warm_validators).
+                validate_now(msg, self._ocpp_version)
             self.check_call(msg.action, msg.payload)
             await self._handle_call(msg)
         except OCPPError as error:
