@@ -18,7 +18,9 @@ client ChargePoint, OCPP 1.6). For each server and charger count it prints:
   state: at least 15 s after the last charger connected, and once the recorder has written
   what connecting produced (``catch-up``: how long that took);
 * CPU: server CPU seconds (all its threads) per 1000 MeterValues at saturation;
-* memory: the server's resident memory growth per connected charger;
+* memory: the server's resident memory growth per connected charger (``--servers ha-noent``
+  measures Home Assistant with the integration's entities created disabled: what the
+  integration itself keeps per charger);
 * writes: Home Assistant state writes per MeterValues at the moderate load.
 
 Every MeterValues carries a realistic payload: the energy register (rising), power, current
@@ -36,6 +38,7 @@ import asyncio
 from collections.abc import AsyncIterator, Callable
 import contextlib
 from dataclasses import dataclass
+import functools
 import json
 import logging
 import os
@@ -57,7 +60,9 @@ import psutil
 import websockets
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVERS = ("ha", "bare")
+# ha-noent: Home Assistant with the integration whose entities are created disabled, so its
+# memory per charger is what the integration itself keeps (model, connection, journal).
+SERVERS = ("ha", "bare", "ha-noent")
 NOW = "2025-01-01T12:00:00.000Z"
 CONNECTING_AT_ONCE = 50
 SETTLE_SECONDS = 15
@@ -256,7 +261,9 @@ async def bare_server(port: int, _count: int, _config_dir: str) -> AsyncIterator
 
 
 @contextlib.asynccontextmanager
-async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[Counters]:
+async def ha_server(
+    port: int, count: int, config_dir: str, *, entities: bool = True
+) -> AsyncIterator[Counters]:
     """Home Assistant with the integration on ``port`` and ``count`` accepted chargers."""
     from homeassistant import bootstrap, runner
     from homeassistant.config_entries import ConfigEntry
@@ -287,6 +294,7 @@ async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[Cou
         domain="ocpp_csms",
         minor_version=1,
         options={},
+        pref_disable_new_entities=not entities,
         source="user",
         subentries_data=[
             {
@@ -313,7 +321,12 @@ async def ha_server(port: int, count: int, config_dir: str) -> AsyncIterator[Cou
 async def serve(kind: str, port: int, count: int, config_dir: str) -> None:
     """Run a server; answer ``stats`` lines on stdin with its counters until stdin closes."""
     process = psutil.Process()
-    factory = ha_server if kind == "ha" else bare_server
+    factories = {
+        "ha": ha_server,
+        "bare": bare_server,
+        "ha-noent": functools.partial(ha_server, entities=False),
+    }
+    factory = factories[kind]
     loop = asyncio.get_running_loop()
     async with factory(port, count, config_dir) as read_counters:
         print(json.dumps({"ready": True}), flush=True)
@@ -428,6 +441,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20, help="length of each load phase")
     parser.add_argument("--interval", type=float, default=10, help="seconds between MeterValues")
     parser.add_argument("--verbose", action="store_true", help="show the servers' logs")
+    parser.add_argument(
+        "--servers", nargs="+", choices=SERVERS, default=["ha", "bare"], help="what to measure"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     print(
@@ -435,28 +451,30 @@ def main() -> None:
         f"MeterValues per charger every {args.interval:.0f} s"
     )
     header = (
-        f"{'chargers':>8} {'server':>6} {'connect s':>9} {'msg/s':>8} {'p50 ms':>7} "
+        f"{'chargers':>8} {'server':>8} {'connect s':>9} {'msg/s':>8} {'p50 ms':>7} "
         f"{'p99 ms':>7} {'CPU ms/1k':>9} {'KB/charger':>10} {'writes/msg':>10} {'catch-up s':>10}"
     )
     print(header)
     for count in args.chargers:
         results = {
             kind: measure(kind, count, args.seconds, args.interval, verbose=args.verbose)
-            for kind in SERVERS
+            for kind in args.servers
         }
-        for kind in SERVERS:
-            r = results[kind]
+        for kind, r in results.items():
+            with_hass = kind != "bare"
             print(
-                f"{count:>8} {kind:>6} {r['connect_s']:>9.1f} {r['msgs_per_s']:>8.0f} "
+                f"{count:>8} {kind:>8} {r['connect_s']:>9.1f} {r['msgs_per_s']:>8.0f} "
                 f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['cpu_ms_per_1000']:>9.0f} "
                 f"{r['rss_kb_per_charger']:>10.0f} "
-                f"{r['writes_per_msg'] if kind == 'ha' else float('nan'):>10.2f} "
-                f"{r['recorder_catch_up_s'] if kind == 'ha' else float('nan'):>10.1f}",
+                f"{r['writes_per_msg'] if with_hass else float('nan'):>10.2f} "
+                f"{r['recorder_catch_up_s'] if with_hass else float('nan'):>10.1f}",
                 flush=True,
             )
+        if "ha" not in results or "bare" not in results:
+            continue
         ours, bare = results["ha"], results["bare"]
         print(
-            f"{count:>8} {'ratio':>6} {ours['connect_s'] / bare['connect_s']:>9.1f} "
+            f"{count:>8} {'ratio':>8} {ours['connect_s'] / bare['connect_s']:>9.1f} "
             f"{ours['msgs_per_s'] / bare['msgs_per_s']:>8.2f} "
             f"{ours['p50_ms'] / bare['p50_ms']:>7.1f} {ours['p99_ms'] / bare['p99_ms']:>7.1f} "
             f"{ours['cpu_ms_per_1000'] / bare['cpu_ms_per_1000']:>9.2f}",
