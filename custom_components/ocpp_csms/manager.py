@@ -53,7 +53,7 @@ from .handler import ChargerLink
 from .journal import Journal
 from .model import BootInfo, Charger
 from .planning import ChargingPlans
-from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession
+from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
 from .protocol.interface import (
     AuthStatus,
     ChargerCallError,
@@ -143,6 +143,7 @@ class CentralSystem:
         for cp_id, _ in self._charger_subentries():
             self._chargers[cp_id] = stored.get(cp_id) or Charger(cp_id)
         self._passwords = self._current_passwords()
+        await self.hass.async_add_executor_job(read_schemas)
         self.plans.async_start()
         ssl_context = None
         if self.data.get(CONF_SSL):

@@ -51,9 +51,6 @@ from .interface import (
 
 _LOGGER = logging.getLogger(__name__)
 
-# OCPP versions whose CALL schemas this process has read (see OcppSession._warm_validators).
-_WARM_VERSIONS: set[str] = set()
-
 # OCPP-J: when the message id of a frame cannot be read, answer with this id.
 UNKNOWN_MESSAGE_ID = "-1"
 
@@ -87,18 +84,20 @@ class OcppSession(ChargePoint, ChargePointCommands):
 
     async def start(self) -> None:
         """Serve the connection until it closes; calls still waiting for an answer fail then."""
-        if self._ocpp_version not in _WARM_VERSIONS:
-            await asyncio.get_running_loop().run_in_executor(None, self._warm_validators)
         try:
             await super().start()
         finally:
             self._closed.set()
 
-    def _warm_validators(self) -> None:
-        """Read the schemas of every CALL the adapter takes (once per version and process)."""
-        for action in self.route_map:
-            get_validator(MessageType.Call, action, self._ocpp_version)
-        _WARM_VERSIONS.add(self._ocpp_version)
+    @classmethod
+    def read_schemas(cls) -> None:
+        """Read the schemas of every CALL the adapter takes (blocking: run it in a thread).
+
+        Afterwards validating a CALL in the event loop never reads a file.
+        """
+        for name in dir(cls):
+            if (action := getattr(getattr(cls, name), "_on_action", None)) is not None:
+                get_validator(MessageType.Call, action, cls._ocpp_version)
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Route one frame; answer anything unroutable with a CALLERROR."""
@@ -143,7 +142,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
             if msg.action in self.route_map:
                 # Validated here, in the event loop: the library would hand every message to a
                 # worker thread and back, which costs far more than validating (measured with
-                # benchmarks/load.py). The schemas are read beforehand (_warm_validators).
+                # benchmarks/load.py). The schemas were read beforehand (read_schemas).
                 validate_now(msg, self._ocpp_version)
             self.check_call(msg.action, msg.payload)
             await self._handle_call(msg)
@@ -216,6 +215,8 @@ class OcppSession(ChargePoint, ChargePointCommands):
         unique_id = str(uuid.uuid4())
         self._outstanding.add(unique_id)
         answer = asyncio.ensure_future(self.call(payload, suppress=False, unique_id=unique_id))
+        # When the connection closes first, how the abandoned call ended does not matter.
+        answer.add_done_callback(_ignore_outcome)
         closed = asyncio.ensure_future(self._closed.wait())
         try:
             await asyncio.wait((answer, closed), return_when=asyncio.FIRST_COMPLETED)
@@ -267,6 +268,11 @@ class OcppSession(ChargePoint, ChargePointCommands):
     async def close(self) -> None:
         """Close the WebSocket connection."""
         await self._connection.close()
+
+
+def _ignore_outcome(task: asyncio.Future[Any]) -> None:
+    if not task.cancelled():
+        task.exception()
 
 
 def _message_id(value: Any) -> str:
