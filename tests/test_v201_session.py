@@ -304,3 +304,22 @@ async def test_reconnect_mid_session(
         assert status(hass) == "available"
     assert len(stopped) == 1
     assert stopped[0].data["energy_kwh"] == 3.0
+
+
+async def test_unplugged_before_the_end_event(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Unplugged first, ended after: the next car plugged in is preparing, not finishing."""
+    async with connect201(port, "CP1") as station:
+        await booted201(hass, station)
+        await station.status(1, "Occupied")
+        await station.transaction_event(
+            "Started", "tx-u", evse=1, id_token="CARD-1", charging_state="Charging"
+        )
+        await station.status(1, "Available")
+        await station.transaction_event("Ended", "tx-u", trigger_reason="EVDeparted")
+        await hass.async_block_till_done()
+        assert status(hass) == "available"
+        await station.status(1, "Occupied")
+        await hass.async_block_till_done()
+        assert status(hass) == "preparing"

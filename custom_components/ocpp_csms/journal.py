@@ -57,7 +57,7 @@ def _redact(value: Any) -> Any:
         return value
     variable = value.get("variable")
     setting = value.get("key") or (variable.get("name") if isinstance(variable, dict) else None)
-    secret_setting = isinstance(setting, str) and setting in SECRET_SETTINGS
+    secret_setting = isinstance(setting, str) and is_secret_setting(setting)
     return {
         key: REDACTED
         if key in SECRET_FIELDS or (secret_setting and key in _SETTING_VALUES)

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time
 import json
-import secrets
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -28,7 +27,7 @@ from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger
 from .planning import DEFAULT_MIN_CURRENT
 from .protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
-from .protocol.wire import map_datetimes
+from .protocol.wire import map_datetimes, new_id
 from .smart_charging.profile import (
     ChargingProfile,
     ProfileKind,
@@ -345,7 +344,7 @@ async def _reserve_now(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     connector_id = target.connector_id(data, allow_zero=True)
     reservation_id = data.get(ATTR_RESERVATION_ID)
     if reservation_id is None:
-        reservation_id = secrets.randbelow(2**31 - 1) + 1
+        reservation_id = new_id()
     result = await target.status(
         lambda s: s.reserve_now(
             connector_id,

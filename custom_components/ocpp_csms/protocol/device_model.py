@@ -165,6 +165,7 @@ class Report:
     def __init__(self) -> None:
         """Start empty; ``complete`` is set by the last message of the series."""
         self.values: dict[str, ReportedValue] = {}
+        self.evse_ids: set[int] = set()  # the EVSEs the report describes
         self.complete = asyncio.Event()
 
     def add(self, report_data: list[dict[str, Any]], *, last: bool) -> None:
@@ -177,6 +178,8 @@ class Report:
             if actual is None:
                 continue
             ref = VariableRef.from_wire(item["component"], item["variable"])
+            if ref.component == "EVSE" and ref.evse_id is not None:
+                self.evse_ids.add(ref.evse_id)
             self.values[ref.key] = ReportedValue(
                 value=actual.get("value"), readonly=actual.get("mutability") == "ReadOnly"
             )

@@ -54,6 +54,12 @@ class EvseState:
         known = self.connectors.values()
         return next((status for status in _PRECEDENCE if status in known), None)
 
+    def connector_reported(self, connector_id: int, status: str) -> None:
+        """A connector's status (2.0.1 names); unplugged, the next plug-in starts over."""
+        self.connectors[connector_id] = status
+        if self.connector_status == "Available":
+            self.ended = False
+
     def started(self, transaction_id: str) -> None:
         """A transaction runs on this EVSE."""
         if self.transaction_id != transaction_id:
@@ -70,7 +76,7 @@ class EvseState:
         """The running transaction ended."""
         self.transaction_id = None
         self.charging_state = None
-        self.ended = True
+        self.ended = self.connector_status != "Available"  # still plugged in
 
     def status(self) -> str | None:
         """The status the connector entities show (1.6 values in snake case)."""
@@ -78,8 +84,6 @@ class EvseState:
         if connector_status is None and self.transaction_id is None:
             return None
         if connector_status in _SIMPLE_STATUSES:
-            if connector_status == "Available":
-                self.ended = False  # unplugged: the next plug-in starts over
             return _SIMPLE_STATUSES[connector_status]
         if self.transaction_id is None:
             return "finishing" if self.ended else OCCUPIED

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import datetime
 import json
 import logging
-import secrets
 from typing import Any
 
 from ocpp.exceptions import (
@@ -65,6 +64,7 @@ from .session import OcppSession
 from .wire import (
     format_timestamp,
     int_or_none,
+    new_id,
     parse_timestamp,
     split_list,
     to_snake,
@@ -238,7 +238,7 @@ class ChargePoint201(OcppSession):
         self, timestamp: str, connector_status: str, evse_id: int, connector_id: int, **_: Any
     ) -> call_result.StatusNotification:
         """Record a connector's status; the EVSE shows the combined one."""
-        self._evse(evse_id).connectors[connector_id] = connector_status
+        self._evse(evse_id).connector_reported(connector_id, connector_status)
         self._report_status(evse_id, parse_timestamp(timestamp))
         return call_result.StatusNotification()
 
@@ -446,7 +446,7 @@ class ChargePoint201(OcppSession):
         self, connector_id: int, id_tag: str, profile: ChargingProfile | None = None
     ) -> str:
         """RequestStartTransaction; its remoteStartId ties the transaction to ``id_tag``."""
-        remote_start_id = secrets.randbelow(2**31 - 1) + 1
+        remote_start_id = new_id()
         _remember(self._remote_starts, remote_start_id, id_tag)
         result = await self.send_call(
             call.RequestStartTransaction(
@@ -554,7 +554,7 @@ class ChargePoint201(OcppSession):
 
     async def _base_report(self, base: ReportBaseEnumType) -> Report:
         """Ask for a report and wait for all its NotifyReport messages."""
-        request_id = secrets.randbelow(2**31 - 1) + 1
+        request_id = new_id()
         report = self._reports[request_id] = Report()
         try:
             result = await self.send_call(
@@ -581,8 +581,7 @@ class ChargePoint201(OcppSession):
             values, _ = await self._get_variables(CAPABILITY_VARIABLES)
             return _capabilities(values, evse_count=None)
         values = {key: item.value for key, item in report.values.items()}
-        evses = {VariableRef.parse(key).evse_id for key in values if key.startswith("EVSE[")}
-        return _capabilities(values, evse_count=len(evses - {None}) or None)
+        return _capabilities(values, evse_count=len(report.evse_ids) or None)
 
     async def configure_metering(
         self, *, interval: int | None = None, measurands: Sequence[str] | None = None
@@ -674,7 +673,7 @@ class ChargePoint201(OcppSession):
         """UpdateFirmware; AcceptedCanceled (an earlier update was cancelled) is success."""
         result = await self.send_call(
             call.UpdateFirmware(
-                request_id=secrets.randbelow(2**31 - 1) + 1,
+                request_id=new_id(),
                 firmware={
                     "location": location,
                     "retrieve_date_time": format_timestamp(retrieve_date),
@@ -704,7 +703,7 @@ class ChargePoint201(OcppSession):
             call.GetLog(
                 log=log,
                 log_type=LogEnumType.diagnostics_log,
-                request_id=secrets.randbelow(2**31 - 1) + 1,
+                request_id=new_id(),
                 retries=retries,
                 retry_interval=retry_interval,
             )

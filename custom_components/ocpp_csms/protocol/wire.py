@@ -5,9 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 import re
+import secrets
 from typing import Any
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def new_id() -> int:
+    """A fresh positive 31-bit id for requests, reservations and remote starts."""
+    return secrets.randbelow(2**31 - 1) + 1
 
 
 def utc_now() -> datetime:
