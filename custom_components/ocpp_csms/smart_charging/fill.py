@@ -14,6 +14,7 @@ power, and together they add the energy asked for (or as much as the window allo
    more.
 
 All rows are solved together with NumPy, which is what makes searching many partitions cheap.
+The search calls this with small batches many times, so it is written in few array operations.
 """
 
 from __future__ import annotations
@@ -31,31 +32,30 @@ EPSILON_KW = 1e-12
 
 def fill(hours: Array, costs: Array, energy_kwh: float, min_kw: float, max_kw: float) -> Array:
     """The power (kW) of each period of each row."""
-    prices = np.full(hours.shape, np.inf)
-    np.divide(costs, hours, out=prices, where=np.isfinite(costs) & (hours > 0))
-    order = np.argsort(prices, axis=1, kind="stable")  # cheapest first, earliest on ties
-    rows = np.arange(hours.shape[0])[:, None]
-    length, price = hours[rows, order], prices[rows, order]
-    capacity = np.where(price < np.inf, max_kw * length, 0.0)
-    left = energy_kwh - (np.cumsum(capacity, axis=1) - capacity)
-    energy = np.where(left > EPSILON_KWH, np.minimum(left, capacity), 0.0)
-    full = (energy > 0) & (energy >= capacity - EPSILON_KW * length)
-    too_low = (energy > 0) & (energy < (min_kw - EPSILON_KW) * length) & ~full
-    repair = np.flatnonzero(too_low.any(axis=1))
-    if repair.size:
-        energy[repair] = _repair_floor(
-            length[repair],
-            price[repair],
-            energy[repair],
-            full[repair],
-            too_low[repair],
-            min_kw,
-            max_kw,
-        )
+    count, size = hours.shape
+    prices = np.empty(hours.shape)
+    prices.fill(np.inf)
+    np.divide(costs, hours, out=prices, where=hours > 0)  # a cost of inf stays inf
+    # Periods cheapest first (earliest on ties), as flat indices.
+    order = prices.argsort(axis=1, kind="stable")
+    order += np.arange(0, count * size, size)[:, None]
+    length, price = hours.take(order), prices.take(order)
+    usable = price < np.inf
+    capacity = np.where(usable, max_kw * length, 0.0)
+    left = energy_kwh - np.add.accumulate(capacity, axis=1) + capacity
+    energy = np.minimum(left, capacity)
+    energy[left <= EPSILON_KWH] = 0.0
+    charging = energy > 0
+    full = charging & (energy >= capacity - EPSILON_KW * length)
+    too_low = charging & ~full & (energy < (min_kw - EPSILON_KW) * length)
+    needs_repair = np.logical_or.reduce(too_low, axis=1)
+    if needs_repair.any():
+        repaired = _repair_floor(length, price, energy, full, too_low, min_kw, max_kw)
+        energy = np.where(needs_repair[:, None], repaired, energy)
     power = np.zeros(hours.shape)
     np.divide(energy, length, out=power, where=length > 0)
     result = np.empty(hours.shape)
-    result[rows, order] = power
+    result.put(order, power)
     return result
 
 
@@ -68,44 +68,39 @@ def _repair_floor(
     min_kw: float,
     max_kw: float,
 ) -> Array:
-    """Energies of rows (periods cheapest first) whose partly filled period is below the minimum.
+    """Energies of rows (periods cheapest first) with the partly filled period moved.
 
     ``full`` marks the periods at the maximum power, a prefix of each row; ``too_low`` marks the
-    one partly filled period. Its energy goes into whichever unused period (itself included)
-    costs least: at its own power if that period can take it, or at the minimum power with the
-    difference taken back from the dearest full periods (each down to the minimum).
+    one partly filled period, if it is below the minimum. Its energy goes into whichever unused
+    period (itself included) costs least: at its own power if that period can take it, or at
+    the minimum power with the difference taken back from the dearest full periods (each down
+    to the minimum). Rows without such a period come out meaningless; the caller skips them.
     """
-    count = length.shape[0]
-    at = np.arange(count)
-    partial = np.argmax(too_low, axis=1)
+    at = np.arange(length.shape[0])
+    partial = too_low.argmax(axis=1)
     remainder = energy[at, partial][:, None]
-    known_price = np.where(np.isfinite(price), price, 0.0)
-    unused = np.isfinite(price) & ~full
+    usable = price < np.inf
+    known_price = np.where(usable, price, 0.0)
+    unused = usable & ~full
 
-    # What each unused period would charge, and how much of that the full ones give back.
+    # What each unused period would charge, and how much the full ones must give back for it:
+    # each gives what the dearer ones do not cover, up to what it can give.
     charged = np.maximum(remainder, min_kw * length)
     needed = charged - remainder
     give = np.where(full, (max_kw - min_kw) * length, 0.0)
-    dearer = np.cumsum(give[:, ::-1], axis=1)[:, ::-1] - give  # what the dearer ones give
-    taken = np.clip(needed[:, :, None] - dearer[:, None, :], 0.0, give[:, None, :])
-    refund = (taken * known_price[:, None, :]).sum(axis=2)
+    can_give = np.add.reduce(give, axis=1, keepdims=True)
+    dearer = can_give - np.add.accumulate(give, axis=1)
+    taken = np.minimum(np.maximum(needed[:, :, None] - dearer[:, None, :], 0.0), give[:, None, :])
+    refund = np.matmul(taken, known_price[:, :, None])[:, :, 0]
     fits = (
-        unused
-        & (remainder <= max_kw * length + EPSILON_KWH)
-        & (give.sum(axis=1, keepdims=True) >= needed - EPSILON_KWH)
+        unused & (remainder <= max_kw * length + EPSILON_KWH) & (can_give >= needed - EPSILON_KWH)
     )
     cost = np.where(fits, known_price * charged - refund, np.inf)
-    target = np.argmin(cost, axis=1)  # ties go to the cheaper period
-    placed = fits.any(axis=1)
-
-    repaired = energy.copy()
+    placed = np.logical_or.reduce(fits, axis=1)
+    # Where nothing fits: deliver a little more at the minimum in the cheapest unused period.
+    fallback = np.where(unused, known_price * length, np.inf)
+    column = np.where(placed, cost.argmin(axis=1), fallback.argmin(axis=1))
+    repaired: Array = energy - taken[at, column] * placed[:, None]
     repaired[at, partial] = 0.0
-    rows, columns = at[placed], target[placed]
-    repaired[rows] -= taken[rows, columns]
-    repaired[rows, columns] = charged[rows, columns]
-    if not placed.all():
-        # Nothing fits exactly: deliver a little more at the minimum in the cheapest spot.
-        rows = at[~placed]
-        cheapest = np.argmin(np.where(unused, known_price * length, np.inf)[rows], axis=1)
-        repaired[rows, cheapest] = min_kw * length[rows, cheapest]
+    repaired[at, column] = np.where(placed, charged[at, column], min_kw * length[at, column])
     return repaired
