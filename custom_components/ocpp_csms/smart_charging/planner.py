@@ -6,12 +6,13 @@ energy must be met exactly (or as far as the window allows) at the lowest cost:
 1. With one period per price slot, the powers come from ``fill``: cheapest slots first, and
    a repair where the minimum power makes the partly filled slot impossible. Without a
    minimum power that is exactly optimal.
-2. A charger stores a limited number of periods. When the schedule has more, candidate
-   partitions of the window into few enough periods come from two sources: merging adjacent
-   periods where it costs least, and an exact dynamic programme over full/no-power periods at
-   a price λ bisected to bracket the energy asked for. ``fill`` solves the powers of many
-   partitions at once; the best candidate has its boundaries moved while that saves money,
-   and a period the charger still has to spare is put where it saves most.
+2. A charger stores a limited number of periods. When the schedule has more and the window
+   is short enough, every partition into few enough periods is judged. Otherwise candidate
+   partitions come from two sources: merging adjacent periods where it costs least, and an
+   exact dynamic programme over full/no-power periods at a price λ searched to bracket the
+   energy asked for. ``fill`` solves the powers of many partitions at once; the best
+   candidate has its boundaries moved while that saves money, and a period the charger still
+   has to spare is put where it saves most.
 
 The window is kept as arrays of slots and a partition as the indices where its periods start,
 so that judging a partition costs a few array operations. Powers are in kW inside, in W in the
@@ -25,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 import heapq
-from itertools import product
+from itertools import combinations, product
 import math
 from operator import attrgetter
 from typing import cast
@@ -48,6 +49,8 @@ MAX_BOUNDARY_MOVES = 40
 SIDEWAYS_MOVES = 4
 # Boundaries at most this many slots apart let the ones between jump to any slot.
 JUMP_ANYWHERE_WITHIN = 16
+# Windows with at most this many partitions into few enough periods have every one judged.
+EVERY_PARTITION_UP_TO = 2000
 # Bisection steps of the price λ between two neighbouring slot prices.
 LAMBDA_REFINEMENTS = 3
 # How a slot without a price is marked when slots are grouped by their price against λ.
@@ -334,8 +337,16 @@ def _fit_periods(search: _Search, runs: _Cuts, powers: Array, max_periods: int) 
     partitions come from merging adjacent runs (two ways, see ``_merge_runs``) and from the
     exact on/off programme at a bisected price (see ``_priced_partitions``). The best one has
     its boundaries moved while that saves money, and a period the charger still has to spare
-    is put where it saves most.
+    is put where it saves most. Where there are few enough partitions, all are judged.
     """
+    size = search.window.size
+    if sum(math.comb(size - 1, cuts) for cuts in range(max_periods)) <= EVERY_PARTITION_UP_TO:
+        every = [
+            (0, *inner, size)
+            for cuts in range(max_periods)
+            for inner in combinations(range(1, size), cuts)
+        ]
+        return search.best(every)[0]
     hours, costs = search.window.figures(runs)
     marginal = max(
         (
