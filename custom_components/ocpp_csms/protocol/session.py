@@ -32,13 +32,12 @@ from ocpp.messages import (
     Call,
     CallError,
     MessageType,
-    _validate_payload as validate_now,
-    get_validator,
     unpack,
     validate_payload,
 )
 from websockets.exceptions import ConnectionClosed
 
+from . import schemas
 from .interface import (
     ChargePointCommands,
     ChargePointHandler,
@@ -95,9 +94,8 @@ class OcppSession(ChargePoint, ChargePointCommands):
 
         Afterwards validating a CALL in the event loop never reads a file.
         """
-        for name in dir(cls):
-            if (action := getattr(getattr(cls, name), "_on_action", None)) is not None:
-                get_validator(MessageType.Call, action, cls._ocpp_version)
+        actions = (getattr(getattr(cls, name), "_on_action", None) for name in dir(cls))
+        schemas.compile_calls(cls._ocpp_version, [action for action in actions if action])
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Route one frame; answer anything unroutable with a CALLERROR."""
@@ -140,10 +138,9 @@ class OcppSession(ChargePoint, ChargePointCommands):
             return
         try:
             if msg.action in self.route_map:
-                # Validated here, in the event loop: the library would hand every message to a
-                # worker thread and back, which costs far more than validating (measured with
-                # benchmarks/load.py). The schemas were read beforehand (read_schemas).
-                validate_now(msg, self._ocpp_version)
+                # Validated here, in the event loop, with schemas compiled beforehand
+                # (read_schemas): see .schemas.
+                schemas.check_call(self._ocpp_version, msg.action, msg.payload)
             self.check_call(msg.action, msg.payload)
             await self._handle_call(msg)
         except OCPPError as error:
