@@ -8,6 +8,7 @@ from itertools import combinations, pairwise
 from hypothesis import given, settings, strategies as st
 import pytest
 
+from benchmarks.planner import Case, make_cases, optimum
 from custom_components.ocpp_csms.smart_charging.planner import Plan, PlanRequest, plan
 from custom_components.ocpp_csms.smart_charging.prices import PriceSlot
 
@@ -132,7 +133,7 @@ def test_near_optimal_with_minimum(prices: list[float], share: float, minutes: i
 
 
 # Windows this short have few enough partitions that the planner judges every one of them.
-# benchmarks/planner.py measures the searched (longer) windows against an exact solver.
+# Longer windows, where the planner searches, are checked against HiGHS further down.
 @settings(max_examples=150, deadline=None)
 @given(
     prices=prices_strategy,
@@ -285,3 +286,22 @@ def test_period_boundary_jumps_across_a_long_window() -> None:
     optimum = brute_force_periods(slots, request)
     assert optimum is not None
     assert result.estimated_cost == pytest.approx(optimum, abs=1e-6)
+
+
+SEARCHED = [case for case in make_cases(90, seed=4) if case.kind == "floor+periods"]
+
+
+@pytest.mark.parametrize(
+    "case", SEARCHED, ids=lambda case: f"{len(case.slots)}x{case.request.max_periods}"
+)
+def test_searched_windows_stay_near_the_optimum(case: Case) -> None:
+    """Windows too long to judge every partition: the search stays within 1% of HiGHS's optimum.
+
+    The same price days as benchmarks/planner.py (random walks, DST days, negative prices).
+    """
+    result = plan(case.request, case.slots)
+    assert_valid(result, case.request)
+    assert result.fully_met
+    best = optimum(case)
+    scale = max(abs(best), case.request.energy_kwh * 0.1)
+    assert result.estimated_cost <= best + 0.01 * scale + 1e-6
