@@ -26,20 +26,19 @@ from ocpp.exceptions import (
 
 type _Check = Callable[[Any], Any]
 
-_SCHEMA_FOLDERS = {"1.6": "v16", "2.0.1": "v201"}
-# The name of a CALL's schema file, from its action.
-_SCHEMA_NAMES = {"1.6": "{}.json", "2.0.1": "{}Request.json"}
+# Where the ocpp library keeps a CALL's schema, from its action.
+_SCHEMA_FILES = {"1.6": "v16/schemas/{}.json", "2.0.1": "v201/schemas/{}Request.json"}
 
 _compiled: dict[tuple[str, str], _Check] = {}
 
 
 def compile_calls(ocpp_version: str, actions: Iterable[str]) -> None:
     """Compile the schemas of these CALLs (blocking: it reads files; run it in a thread)."""
-    folder = Path(ocpp.__file__).parent / _SCHEMA_FOLDERS[ocpp_version] / "schemas"
+    package = Path(ocpp.__file__).parent
     for action in actions:
         if (ocpp_version, action) in _compiled:
             continue
-        path = folder / _SCHEMA_NAMES[ocpp_version].format(action)
+        path = package / _SCHEMA_FILES[ocpp_version].format(action)
         # The 2.0.1 files start with a byte order mark.
         schema = json.loads(path.read_text(encoding="utf-8-sig"))
         _compiled[ocpp_version, action] = fastjsonschema.compile(

@@ -28,13 +28,7 @@ from ocpp.exceptions import (
     SecurityError,
     UnknownCallErrorCodeError,
 )
-from ocpp.messages import (
-    Call,
-    CallError,
-    MessageType,
-    unpack,
-    validate_payload,
-)
+from ocpp.messages import Call, CallError, MessageType, unpack, validate_payload
 from websockets.exceptions import ConnectionClosed
 
 from . import schemas

@@ -333,7 +333,7 @@ def _moves(cuts: _Cuts) -> Iterator[_Cuts]:
 def _fit_periods(search: _Search, runs: _Cuts, powers: Array, max_periods: int) -> _Cuts:
     """Cut the window into few enough periods for the charger, as cheaply as can be found.
 
-    ``runs`` are the periods of the unlimited schedule and ``powers`` theirs. Candidate
+    ``runs`` are the cuts of the unlimited schedule and ``powers`` its periods'. Candidate
     partitions come from merging adjacent runs (two ways, see ``_merge_runs``) and from the
     exact on/off programme at a bisected price (see ``_priced_partitions``). The best one has
     its boundaries moved while that saves money, and a period the charger still has to spare
@@ -348,16 +348,16 @@ def _fit_periods(search: _Search, runs: _Cuts, powers: Array, max_periods: int) 
         ]
         return search.best(every)[0]
     hours, costs = search.window.figures(runs)
+    unlimited = [
+        _Run(start, hour, cost, power)
+        for start, hour, cost, power in zip(runs[:-1], hours, costs, _floats(powers), strict=True)
+    ]
+    # The dearest price the unlimited schedule charges at.
     marginal = max(
-        (
-            cost / hour
-            for hour, cost, power in zip(hours, costs, _floats(powers), strict=True)
-            if power > 0 and cost < math.inf
-        ),
-        default=0.0,
+        (run.price for run in unlimited if run.power > 0 and run.cost < math.inf), default=0.0
     )
     candidates = [
-        _merge_runs(search, runs, powers, max_periods, marginal, marginal_first=first)
+        _merge_runs(search, unlimited, max_periods, marginal, marginal_first=first)
         for first in (True, False)
     ]
     candidates.extend(_priced_partitions(search, max_periods, marginal))
@@ -495,8 +495,7 @@ class _Run:
 
 def _merge_runs(
     search: _Search,
-    cuts: _Cuts,
-    powers: Array,
+    unlimited: list[_Run],
     max_periods: int,
     marginal: float,
     *,
@@ -511,11 +510,7 @@ def _merge_runs(
     one, which makes the first judgement blind, so ``marginal_first`` says which judgement
     comes first; the caller tries both. The powers are solved again by the caller.
     """
-    hours, costs = search.window.figures(cuts)
-    runs = [
-        _Run(start, hour, cost, power)
-        for start, hour, cost, power in zip(cuts[:-1], hours, costs, _floats(powers), strict=True)
-    ]
+    runs = list(unlimited)  # merged runs replace their parts here; the parts stay as they are
     max_kw, min_kw = search.request.max_power_w / 1000, search.request.min_power_w / 1000
     # A doubly linked list of runs and a heap of merge costs (stale entries are skipped).
     alive = [True] * len(runs)
@@ -558,7 +553,7 @@ def _merge_runs(
         if prev[left] != -1:
             push(prev[left])
         push(left)
-    return (*(run.start for run, keep in zip(runs, alive, strict=True) if keep), cuts[-1])
+    return (*(run.start for run, keep in zip(runs, alive, strict=True) if keep), search.window.size)
 
 
 def _averaged_cost(a: _Run, b: _Run, min_kw: float) -> float:
