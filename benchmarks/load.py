@@ -21,7 +21,13 @@ client ChargePoint, OCPP 1.6). For each server and charger count it prints:
 * memory: the server's resident memory growth per connected charger (``--servers ha-noent``
   measures Home Assistant with the integration's entities created disabled: what the
   integration itself keeps per charger);
-* writes: Home Assistant state writes per MeterValues at the moderate load.
+* writes: Home Assistant state writes per MeterValues at the moderate load;
+* stall: the longest time the server's event loop did not run during the moderate load, and
+  full GC: the longest full garbage collection in that time (it holds the interpreter lock
+  while it walks every tracked object of the process, so it stalls the loop from any thread).
+  With ``--verbose``, what the loop was doing during each stall over ``STALL_REPORT_MS`` is
+  logged;
+* objects: objects the garbage collector tracks per connected charger.
 
 Every MeterValues carries a realistic payload: the energy register (rising), power, current
 offered, 3-phase current and voltage, and SoC. Only the register and, now and then, the SoC
@@ -39,17 +45,21 @@ from collections.abc import AsyncIterator, Callable
 import contextlib
 from dataclasses import dataclass
 import functools
+import gc
 import json
 import logging
 import os
 from pathlib import Path
 import random
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import traceback
 from types import MappingProxyType
 from typing import Any
 
@@ -67,6 +77,12 @@ NOW = "2025-01-01T12:00:00.000Z"
 CONNECTING_AT_ONCE = 50
 SETTLE_SECONDS = 15
 RECORDER_CATCH_UP_LIMIT = 600
+LOOP_TICK = 0.01
+STALL_REPORT_MS = 200
+STALL_SAMPLES = 20
+OLDEST_GENERATION = 2
+
+_LOGGER = logging.getLogger("load")
 
 # A server's counters: state writes so far, events the recorder has yet to write.
 type Counters = Callable[[], dict[str, int]]
@@ -318,9 +334,78 @@ async def ha_server(
         await hass.async_stop()
 
 
+class StallWatch:
+    """How long the event loop went without running, and how long full collections took.
+
+    A task on the loop stamps the time every ``LOOP_TICK``; a thread looks at the stamp and,
+    once the loop is late by ``STALL_REPORT_MS``, samples what the loop's thread is running.
+    A garbage collector callback times collections of the oldest generation: they hold the
+    interpreter lock for as long as they walk every tracked object, whichever thread runs them.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Start watching ``loop`` (called from its thread)."""
+        self.loop_thread = threading.get_ident()
+        self.last_tick = time.monotonic()
+        self.longest = {"stall_ms": 0.0, "full_gc_ms": 0.0}
+        self.samples: list[str] = []
+        self.collecting_since = 0.0
+        self.ticker = loop.create_task(self._tick())
+        gc.callbacks.append(self._collection)
+        threading.Thread(target=self._watch, daemon=True, name="stall-watch").start()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(LOOP_TICK)
+            now = time.monotonic()
+            late_ms = (now - self.last_tick - LOOP_TICK) * 1000
+            self._longest("stall_ms", late_ms)
+            if late_ms > STALL_REPORT_MS and self.samples:
+                _LOGGER.warning(
+                    "event loop stalled for %.0f ms; its stack during the stall:\n%s",
+                    late_ms,
+                    "\n".join(dict.fromkeys(self.samples)),
+                )
+            self.samples.clear()
+            self.last_tick = now
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(STALL_REPORT_MS / 4000)
+            if (time.monotonic() - self.last_tick) * 1000 < STALL_REPORT_MS:
+                continue
+            frame = sys._current_frames().get(self.loop_thread)  # noqa: SLF001
+            if frame is not None and len(self.samples) < STALL_SAMPLES:
+                self.samples.append("".join(traceback.format_stack(frame)[-12:]))
+
+    def _collection(self, phase: str, info: dict[str, int]) -> None:
+        if info["generation"] != OLDEST_GENERATION:
+            return
+        if phase == "start":
+            self.collecting_since = time.monotonic()
+            return
+        took_ms = (time.monotonic() - self.collecting_since) * 1000
+        self._longest("full_gc_ms", took_ms)
+        if took_ms > STALL_REPORT_MS:
+            _LOGGER.warning(
+                "full garbage collection took %.0f ms in thread %s",
+                took_ms,
+                threading.current_thread().name,
+            )
+
+    def _longest(self, figure: str, ms: float) -> None:
+        self.longest[figure] = max(self.longest[figure], ms)
+
+    def take(self) -> dict[str, float]:
+        """The longest stall and full collection since the last call, in ms."""
+        taken, self.longest = self.longest, dict.fromkeys(self.longest, 0.0)
+        return taken
+
+
 async def serve(kind: str, port: int, count: int, config_dir: str) -> None:
     """Run a server; answer ``stats`` lines on stdin with its counters until stdin closes."""
     process = psutil.Process()
+    watch = StallWatch(asyncio.get_running_loop())
     factories = {
         "ha": ha_server,
         "bare": bare_server,
@@ -335,6 +420,8 @@ async def serve(kind: str, port: int, count: int, config_dir: str) -> None:
             stats = {
                 "cpu_s": times.user + times.system,
                 "rss": process.memory_info().rss,
+                "tracked_objects": len(gc.get_objects()),
+                **watch.take(),
                 **read_counters(),
             }
             print(json.dumps(stats), flush=True)
@@ -407,6 +494,8 @@ def measure(
             if report["phase"] == "moderate":
                 figures["recorder_catch_up_s"] = catch_up(stats)
             edges[report["phase"]] = stats() | report
+            if verbose:
+                _LOGGER.warning("%s: %s", report["phase"], edges[report["phase"]])
             driver.write("go")
         driver.close()
     finally:
@@ -415,8 +504,12 @@ def measure(
     figures["rss_kb_per_charger"] = (
         (edges["connected"]["rss"] - edges["connect"]["rss"]) / count / 1024
     )
+    figures["objects_per_charger"] = (
+        edges["moderate"]["tracked_objects"] - edges["connect"]["tracked_objects"]
+    ) / count
     moderate = edges["moderated"]
     figures["p50_ms"], figures["p99_ms"] = moderate["p50_ms"], moderate["p99_ms"]
+    figures["stall_ms"], figures["full_gc_ms"] = moderate["stall_ms"], moderate["full_gc_ms"]
     writes = moderate["state_writes"] - edges["moderate"]["state_writes"]
     figures["writes_per_msg"] = writes / max(1, moderate["messages"])
     saturated = edges["saturated"]
@@ -429,8 +522,14 @@ def measure(
 def main() -> None:
     """Command line entry point."""
     if len(sys.argv) > 1 and sys.argv[1] == "serve":
-        with tempfile.TemporaryDirectory(prefix="ocpp-load-") as config_dir:
+        config_dir = tempfile.mkdtemp(prefix="ocpp-load-")
+        try:
             asyncio.run(serve(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), config_dir))
+        finally:
+            # Home Assistant refuses blocking calls in its loop's thread, even once it stopped.
+            cleanup = threading.Thread(target=shutil.rmtree, args=(config_dir,))
+            cleanup.start()
+            cleanup.join()
         return
     if len(sys.argv) > 1 and sys.argv[1] == "drive":
         port, count, seconds, interval = sys.argv[2:6]
@@ -452,7 +551,8 @@ def main() -> None:
     )
     header = (
         f"{'chargers':>8} {'server':>8} {'connect s':>9} {'msg/s':>8} {'p50 ms':>7} "
-        f"{'p99 ms':>7} {'CPU ms/1k':>9} {'KB/charger':>10} {'writes/msg':>10} {'catch-up s':>10}"
+        f"{'p99 ms':>7} {'stall ms':>8} {'full GC ms':>10} {'CPU ms/1k':>9} {'KB/charger':>10} "
+        f"{'objects':>7} {'writes/msg':>10} {'catch-up s':>10}"
     )
     print(header)
     for count in args.chargers:
@@ -464,8 +564,9 @@ def main() -> None:
             with_hass = kind != "bare"
             print(
                 f"{count:>8} {kind:>8} {r['connect_s']:>9.1f} {r['msgs_per_s']:>8.0f} "
-                f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['cpu_ms_per_1000']:>9.0f} "
-                f"{r['rss_kb_per_charger']:>10.0f} "
+                f"{r['p50_ms']:>7.1f} {r['p99_ms']:>7.1f} {r['stall_ms']:>8.0f} "
+                f"{r['full_gc_ms']:>10.0f} {r['cpu_ms_per_1000']:>9.0f} "
+                f"{r['rss_kb_per_charger']:>10.0f} {r['objects_per_charger']:>7.0f} "
                 f"{r['writes_per_msg'] if with_hass else float('nan'):>10.2f} "
                 f"{r['recorder_catch_up_s'] if with_hass else float('nan'):>10.1f}",
                 flush=True,
@@ -477,7 +578,7 @@ def main() -> None:
             f"{count:>8} {'ratio':>8} {ours['connect_s'] / bare['connect_s']:>9.1f} "
             f"{ours['msgs_per_s'] / bare['msgs_per_s']:>8.2f} "
             f"{ours['p50_ms'] / bare['p50_ms']:>7.1f} {ours['p99_ms'] / bare['p99_ms']:>7.1f} "
-            f"{ours['cpu_ms_per_1000'] / bare['cpu_ms_per_1000']:>9.2f}",
+            f"{'':>8} {'':>10} {ours['cpu_ms_per_1000'] / bare['cpu_ms_per_1000']:>9.2f}",
             flush=True,
         )
 
