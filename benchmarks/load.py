@@ -397,8 +397,14 @@ class StallWatch:
         self.longest[figure] = max(self.longest[figure], ms)
 
     def take(self) -> dict[str, float]:
-        """The longest stall and full collection since the last call, in ms."""
+        """The longest stall and full collection since the last call, in ms.
+
+        The next figures start from now, so the caller's own work (counting objects) is not
+        taken for a stall of the phase that follows.
+        """
         taken, self.longest = self.longest, dict.fromkeys(self.longest, 0.0)
+        self.last_tick = time.monotonic()
+        self.samples.clear()
         return taken
 
 
@@ -415,7 +421,10 @@ async def serve(kind: str, port: int, count: int, config_dir: str) -> None:
     loop = asyncio.get_running_loop()
     async with factory(port, count, config_dir) as read_counters:
         print(json.dumps({"ready": True}), flush=True)
-        while await loop.run_in_executor(None, sys.stdin.readline):
+        while request := await loop.run_in_executor(None, sys.stdin.readline):
+            if request.strip() == "backlog":  # polled while the recorder catches up: cheap
+                print(json.dumps(read_counters()), flush=True)
+                continue
             times = process.cpu_times()
             stats = {
                 "cpu_s": times.user + times.system,
@@ -465,10 +474,10 @@ class Child:
         self.process.wait(timeout=120)
 
 
-def catch_up(stats: Callable[[], dict[str, Any]]) -> float:
+def catch_up(counters: Callable[[], dict[str, Any]]) -> float:
     """Wait until the recorder has written what connecting produced; return how long it took."""
     started = time.perf_counter()
-    while stats()["backlog"] and time.perf_counter() - started < RECORDER_CATCH_UP_LIMIT:
+    while counters()["backlog"] and time.perf_counter() - started < RECORDER_CATCH_UP_LIMIT:
         time.sleep(1)
     return time.perf_counter() - started
 
@@ -482,9 +491,11 @@ def measure(
     server.read()  # ready
     driver = Child("drive", str(port), str(count), str(seconds), str(interval), verbose=verbose)
 
-    def stats() -> dict[str, Any]:
-        server.write("stats")
+    def ask(request: str) -> dict[str, Any]:
+        server.write(request)
         return server.read()
+
+    stats = functools.partial(ask, "stats")
 
     figures: dict[str, float] = {}
     edges: dict[str, dict[str, Any]] = {}
@@ -492,7 +503,7 @@ def measure(
         for _ in range(6):
             report = driver.read()
             if report["phase"] == "moderate":
-                figures["recorder_catch_up_s"] = catch_up(stats)
+                figures["recorder_catch_up_s"] = catch_up(functools.partial(ask, "backlog"))
             edges[report["phase"]] = stats() | report
             if verbose:
                 _LOGGER.warning("%s: %s", report["phase"], edges[report["phase"]])
