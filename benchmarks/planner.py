@@ -215,7 +215,7 @@ def main() -> None:
         misses, worst = jumpy_misses(count, args.seed, *slots)
         print(
             f"floor+periods, jumpy prices over {slots[0]}-{slots[1]} slots: {misses} of {count} "
-            f"plans cost more than 1% above the optimum (worst {worst:.1%})"
+            f"plans cost more than {MISS_SHARE:.0%} above the optimum (worst {worst:.1%})"
         )
     for max_periods in (24, 10, 6):
         timings = plan_times(args.seed, max_periods)

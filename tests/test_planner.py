@@ -89,6 +89,12 @@ def assert_valid(result: Plan, request: PlanRequest) -> None:
         assert len(result.periods) <= request.max_periods
 
 
+def assert_near_optimum(result: Plan, optimum: float, request: PlanRequest) -> None:
+    """Within 1% of the optimum, measured against what the energy costs at typical prices."""
+    scale = max(abs(optimum), request.energy_kwh * 0.1)
+    assert result.estimated_cost <= optimum + 0.01 * scale + 1e-6
+
+
 prices_strategy = st.lists(
     st.floats(min_value=-0.2, max_value=0.6, allow_nan=False).map(lambda p: round(p, 3)),
     min_size=1,
@@ -127,9 +133,7 @@ def test_near_optimal_with_minimum(prices: list[float], share: float, minutes: i
     assert result.energy_kwh == pytest.approx(request.energy_kwh, abs=1e-6)
     optimum = brute_force(slots, request)
     assert optimum is not None
-    # Within 1% of the optimum, measured against what the energy costs at typical prices.
-    scale = max(abs(optimum), request.energy_kwh * 0.1)
-    assert result.estimated_cost <= optimum + 0.01 * scale + 1e-6
+    assert_near_optimum(result, optimum, request)
 
 
 # Windows this short have few enough partitions that the planner judges every one of them.
@@ -153,8 +157,7 @@ def test_period_limit_is_kept(
     assert result.energy_kwh >= request.energy_kwh - 1e-6
     optimum = brute_force_periods(slots, request)
     assert optimum is not None
-    scale = max(abs(optimum), request.energy_kwh * 0.1)
-    assert result.estimated_cost <= optimum + 0.01 * scale + 1e-6
+    assert_near_optimum(result, optimum, request)
 
 
 def test_every_partition_of_a_short_window() -> None:
@@ -302,6 +305,4 @@ def test_searched_windows_stay_near_the_optimum(case: Case) -> None:
     result = plan(case.request, case.slots)
     assert_valid(result, case.request)
     assert result.fully_met
-    best = optimum(case)
-    scale = max(abs(best), case.request.energy_kwh * 0.1)
-    assert result.estimated_cost <= best + 0.01 * scale + 1e-6
+    assert_near_optimum(result, optimum(case), case.request)
