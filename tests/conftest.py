@@ -12,7 +12,12 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ocpp_csms.const import CONF_CP_ID, DOMAIN, SUBENTRY_CHARGER
+from custom_components.ocpp_csms.const import (
+    CONF_CP_ID,
+    CONFIG_VERSION,
+    DOMAIN,
+    SUBENTRY_CHARGER,
+)
 
 pytest_plugins = "pytest_homeassistant_custom_component"
 
@@ -69,6 +74,7 @@ async def central(
     """A loaded central system listening on 127.0.0.1."""
     entry = MockConfigEntry(
         domain=DOMAIN,
+        version=CONFIG_VERSION,
         title="OCPP Central System",
         data={CONF_HOST: "127.0.0.1", CONF_PORT: port},
         options=options,

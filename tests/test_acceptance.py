@@ -73,7 +73,7 @@ async def test_auto_accept(hass: HomeAssistant, central: MockConfigEntry, port: 
     async with connect(port, "AUTO-1") as cp:
         assert await cp.boot() == "Accepted"
         await cp.status(1, "Available")
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
     assert [s.unique_id for s in central.subentries.values()] == ["AUTO-1"]
     assert not discovery_flows(hass)
     assert hass.states.get("sensor.auto_1_status") is not None
@@ -109,7 +109,7 @@ async def test_known_charger_reconnects_without_boot(
     async with connect(port, "CP1") as cp:
         await cp.call(call.Heartbeat())
         await cp.status(1, "Available")
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.cp1_status").state == "available"
 
 

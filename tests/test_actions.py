@@ -527,11 +527,11 @@ async def test_connector_devices(hass: HomeAssistant, central: MockConfigEntry, 
     async with connect(port, "CP1") as cp:
         cp.configuration["NumberOfConnectors"] = "2"
         await booted(hass, cp, connectors=2)
-        await call_action(hass, "unlock_connector", {"device_id": charger_device_id(hass, "CP1_2")})
+        await call_action(hass, "unlock_connector", {"device_id": charger_device_id(hass, "CP1/2")})
         assert cp.calls("UnlockConnector") == [{"connector_id": 2}]
         with pytest.raises(ServiceValidationError) as err:
             await call_action(hass, "unlock_connector", {"device_id": charger_device_id(hass)})
         assert err.value.translation_key == "connector_required"
         # Charger-wide commands sent to a connector's device go to its charger.
-        await call_action(hass, "reset", {"device_id": charger_device_id(hass, "CP1_1")})
+        await call_action(hass, "reset", {"device_id": charger_device_id(hass, "CP1/1")})
         assert cp.calls("Reset") == [{"type": "Soft"}]

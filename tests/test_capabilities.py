@@ -137,5 +137,5 @@ async def test_refused_metering_settings_are_logged(
     async with connect(port, "CP1") as cp:
         cp.replies["ChangeConfiguration"] = "Rejected"
         await booted(hass, cp)
-        assert "CP1: could not set its meter values" in caplog.text
+        assert "CP1: could not apply its settings" in caplog.text
         assert hass.states.get("sensor.cp1_status").state == "available"

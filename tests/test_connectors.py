@@ -39,15 +39,15 @@ async def test_two_connectors_from_configuration(
         assert hass.states.get("sensor.cp1_connector_1_status").state == "charging"
     await hass.async_block_till_done()
 
-    charger = device_of(hass, "CP1_status")
-    one = device_of(hass, "CP1_1_status")
-    two = device_of(hass, "CP1_2_status")
+    charger = device_of(hass, "CP1/status")
+    one = device_of(hass, "CP1/1/status")
+    two = device_of(hass, "CP1/2/status")
     assert charger.identifiers == {(DOMAIN, "CP1")}
-    assert one.identifiers == {(DOMAIN, "CP1_1")}
-    assert two.identifiers == {(DOMAIN, "CP1_2")}
+    assert one.identifiers == {(DOMAIN, "CP1/1")}
+    assert two.identifiers == {(DOMAIN, "CP1/2")}
     assert one.via_device_id == two.via_device_id == charger.id
-    assert device_of(hass, "CP1_2_energy_active_import_register") == two
-    assert device_of(hass, "CP1_1_charging", "switch") == one
+    assert device_of(hass, "CP1/2/energy_active_import_register") == two
+    assert device_of(hass, "CP1/1/charging", "switch") == one
     assert hass.states.get("sensor.cp1_connector_1_status").state == "unavailable"
 
 
@@ -58,17 +58,17 @@ async def test_second_connector_reported_late(
     async with connect(port, "CP1") as cp:
         assert await cp.boot() == "Accepted"
         await cp.status(1, "Available")
-        await hass.async_block_till_done()
-        charger = device_of(hass, "CP1_status")
-        assert device_of(hass, "CP1_1_status") == charger
+        await hass.async_block_till_done(wait_background_tasks=True)
+        charger = device_of(hass, "CP1/status")
+        assert device_of(hass, "CP1/1/status") == charger
 
         await cp.status(2, "Available")
         await hass.async_block_till_done()
-        one = device_of(hass, "CP1_1_status")
-        assert one.identifiers == {(DOMAIN, "CP1_1")}
+        one = device_of(hass, "CP1/1/status")
+        assert one.identifiers == {(DOMAIN, "CP1/1")}
         assert one.via_device_id == charger.id
-        assert device_of(hass, "CP1_1_unlock", "button") == one
-        assert device_of(hass, "CP1_2_status").identifiers == {(DOMAIN, "CP1_2")}
+        assert device_of(hass, "CP1/1/unlock", "button") == one
+        assert device_of(hass, "CP1/2/status").identifiers == {(DOMAIN, "CP1/2")}
 
 
 async def test_charger_level_meter(
@@ -79,4 +79,4 @@ async def test_charger_level_meter(
         assert await cp.boot() == "Accepted"
         await cp.meter(0, [{"value": "98765", "unit": "Wh"}])
         await hass.async_block_till_done()
-        assert device_of(hass, "CP1_energy_active_import_register").identifiers == {(DOMAIN, "CP1")}
+        assert device_of(hass, "CP1/energy_active_import_register").identifiers == {(DOMAIN, "CP1")}

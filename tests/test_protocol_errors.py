@@ -106,7 +106,7 @@ async def test_bad_charger_does_not_disturb_another(
             await bad.send("\x00garbage{")
         await bad.send(json.dumps([2, "big", "Heartbeat", {"x": "y" * 100_000}]))
         await good.status(1, "Available")
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
         assert hass.states.get("sensor.cp1_status").state == "available"
 
 

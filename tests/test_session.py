@@ -53,15 +53,15 @@ async def test_charging_session_end_to_end(
             "SN-1",
             "1.2.3",
         )
-        assert state(hass, "binary_sensor", "CP1_connected").state == "on"
-        assert state(hass, "sensor", "CP1_firmware_version").state == "1.2.3"
+        assert state(hass, "binary_sensor", "CP1/connected").state == "on"
+        assert state(hass, "sensor", "CP1/firmware_version").state == "1.2.3"
 
         await cp.status(0, "Available")
         await cp.status(1, "Preparing")
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_status").state == "available"
-        assert state(hass, "sensor", "CP1_1_status").state == "preparing"
-        assert state(hass, "sensor", "CP1_1_error_code").state == "no_error"
+        assert state(hass, "sensor", "CP1/status").state == "available"
+        assert state(hass, "sensor", "CP1/1/status").state == "preparing"
+        assert state(hass, "sensor", "CP1/1/error_code").state == "no_error"
 
         result = await cp.call(call.Authorize(id_tag="CARD-1"))
         assert result.id_tag_info["status"] == "Accepted"
@@ -70,11 +70,11 @@ async def test_charging_session_end_to_end(
         assert status == "Accepted"
         await cp.status(1, "Charging")
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_1_status").state == "charging"
-        assert state(hass, "sensor", "CP1_1_transaction_id").state == str(transaction_id)
-        assert state(hass, "sensor", "CP1_1_id_tag").state == "CARD-1"
-        assert state(hass, "sensor", "CP1_1_session_energy").state == "0.0"
-        assert state(hass, "switch", "CP1_1_charging").state == "on"
+        assert state(hass, "sensor", "CP1/1/status").state == "charging"
+        assert state(hass, "sensor", "CP1/1/transaction_id").state == str(transaction_id)
+        assert state(hass, "sensor", "CP1/1/id_tag").state == "CARD-1"
+        assert state(hass, "sensor", "CP1/1/session_energy").state == "0.0"
+        assert state(hass, "switch", "CP1/1/charging").state == "on"
 
         await cp.meter(
             1,
@@ -89,17 +89,17 @@ async def test_charging_session_end_to_end(
             timestamp="2025-01-01T12:30:00Z",
         )
         await hass.async_block_till_done()
-        register = state(hass, "sensor", "CP1_1_energy_active_import_register")
+        register = state(hass, "sensor", "CP1/1/energy_active_import_register")
         assert register.state == "13.5"
         assert register.attributes[ATTR_UNIT_OF_MEASUREMENT] == "kWh"
         assert register.attributes[ATTR_DEVICE_CLASS] == "energy"
         assert register.attributes[ATTR_STATE_CLASS] == SensorStateClass.TOTAL_INCREASING
-        assert state(hass, "sensor", "CP1_1_power_active_import").state == "7200.0"
-        assert state(hass, "sensor", "CP1_1_current_import_l1").state == "16.1"
-        assert state(hass, "sensor", "CP1_1_voltage_l1_n").state == "231.5"
-        assert state(hass, "sensor", "CP1_1_soc").state == "54.0"
-        assert state(hass, "sensor", "CP1_1_session_energy").state == "1.5"
-        assert float(state(hass, "sensor", "CP1_1_session_duration").state) > 0
+        assert state(hass, "sensor", "CP1/1/power_active_import").state == "7200.0"
+        assert state(hass, "sensor", "CP1/1/current_import_l1").state == "16.1"
+        assert state(hass, "sensor", "CP1/1/voltage_l1_n").state == "231.5"
+        assert state(hass, "sensor", "CP1/1/soc").state == "54.0"
+        assert state(hass, "sensor", "CP1/1/session_energy").state == "1.5"
+        assert float(state(hass, "sensor", "CP1/1/session_duration").state) > 0
 
         await cp.call(
             call.StopTransaction(
@@ -112,14 +112,14 @@ async def test_charging_session_end_to_end(
         )
         await cp.status(1, "Available")
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_1_session_energy").state == "2.25"
-        assert state(hass, "sensor", "CP1_1_transaction_id").state == "unknown"
-        assert state(hass, "switch", "CP1_1_charging").state == "off"
-        assert state(hass, "sensor", "CP1_1_energy_active_import_register").state == "14.25"
+        assert state(hass, "sensor", "CP1/1/session_energy").state == "2.25"
+        assert state(hass, "sensor", "CP1/1/transaction_id").state == "unknown"
+        assert state(hass, "switch", "CP1/1/charging").state == "off"
+        assert state(hass, "sensor", "CP1/1/energy_active_import_register").state == "14.25"
 
     await hass.async_block_till_done()
-    assert state(hass, "binary_sensor", "CP1_connected").state == "off"
-    assert state(hass, "sensor", "CP1_1_status").state == STATE_UNAVAILABLE
+    assert state(hass, "binary_sensor", "CP1/connected").state == "off"
+    assert state(hass, "sensor", "CP1/1/status").state == STATE_UNAVAILABLE
 
     assert [e.data for e in authorized] == [
         {"cp_id": "CP1", "id_tag": "CARD-1", "status": "Accepted"}

@@ -476,7 +476,7 @@ async def test_remote_start_ties_the_session_to_its_id_tag(
             remote_start_id=request["remote_start_id"],
         )
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_1_id_tag").state == "APP-1"
+        assert state(hass, "sensor", "CP1/1/id_tag").state == "APP-1"
 
         await call_action(hass, "remote_stop", {"device_id": device_id})
         assert station.calls("RequestStopTransaction")[-1] == {"transaction_id": "tx-r"}

@@ -25,8 +25,8 @@ from .test_session import state
 EARLIER = "2025-01-01T11:00:00.000Z"
 
 
-def status(hass: HomeAssistant, scope: str = "CP1_1") -> str:
-    return str(state(hass, "sensor", f"{scope}_status").state)
+def status(hass: HomeAssistant, scope: str = "CP1/1") -> str:
+    return str(state(hass, "sensor", f"{scope}/status").state)
 
 
 async def test_session_end_to_end(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
@@ -46,7 +46,7 @@ async def test_session_end_to_end(hass: HomeAssistant, central: MockConfigEntry,
         )
         assert status(hass) == "available"
         assert status(hass, "CP1") == "available"
-        assert state(hass, "sensor", "CP1_1_error_code").state == "no_error"
+        assert state(hass, "sensor", "CP1/1/error_code").state == "no_error"
 
         result = await station.call(
             call.Authorize(id_token={"id_token": "CARD-1", "type": "ISO14443"})
@@ -70,8 +70,8 @@ async def test_session_end_to_end(hass: HomeAssistant, central: MockConfigEntry,
         assert result.id_token_info == {"status": "Accepted"}
         await hass.async_block_till_done()
         assert status(hass) == "preparing"
-        assert state(hass, "sensor", "CP1_1_transaction_id").state == "tx-a1"
-        assert state(hass, "sensor", "CP1_1_id_tag").state == "CARD-1"
+        assert state(hass, "sensor", "CP1/1/transaction_id").state == "tx-a1"
+        assert state(hass, "sensor", "CP1/1/id_tag").state == "CARD-1"
         assert started[-1].data["transaction_id"] == "tx-a1"
         assert started[-1].data["meter_start_wh"] == 1000
 
@@ -89,8 +89,8 @@ async def test_session_end_to_end(hass: HomeAssistant, central: MockConfigEntry,
         )
         await hass.async_block_till_done()
         assert status(hass) == "suspended_ev"
-        assert float(state(hass, "sensor", "CP1_1_session_energy").state) == 3.5
-        assert float(state(hass, "sensor", "CP1_1_energy_active_import_register").state) == 4.5
+        assert float(state(hass, "sensor", "CP1/1/session_energy").state) == 3.5
+        assert float(state(hass, "sensor", "CP1/1/energy_active_import_register").state) == 4.5
 
         await station.transaction_event(
             "Ended",
@@ -103,8 +103,8 @@ async def test_session_end_to_end(hass: HomeAssistant, central: MockConfigEntry,
         )
         await hass.async_block_till_done()
         assert status(hass) == "finishing"
-        assert state(hass, "sensor", "CP1_1_transaction_id").state == "unknown"
-        assert float(state(hass, "sensor", "CP1_1_session_energy").state) == 5.0
+        assert state(hass, "sensor", "CP1/1/transaction_id").state == "unknown"
+        assert float(state(hass, "sensor", "CP1/1/session_energy").state) == 5.0
         assert stopped[-1].data | {"started_at": None, "stopped_at": None} == {
             "cp_id": "CP1",
             "connector_id": 1,
@@ -147,7 +147,7 @@ async def test_resent_and_missing_events(
         await hass.async_block_till_done()
     assert len(started) == len(stopped) == 1
     assert "transaction tx-2 ended, but its events 2, 3 never arrived" in caplog.text
-    assert state(hass, "sensor", "CP1_1_transaction_id").state == "unknown"
+    assert state(hass, "sensor", "CP1/1/transaction_id").state == "unknown"
     # No start reading: the session counts from the first reading after it started.
     assert stopped[0].data["energy_kwh"] == 0.4
 
@@ -192,7 +192,7 @@ async def test_evse_needed_to_start(
         await station.transaction_event("Started", "tx-x", evse=1, id_token="CARD-1")
         await station.transaction_event("Updated", "tx-x", energy_wh=10)
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_1_transaction_id").state == "tx-x"
+        assert state(hass, "sensor", "CP1/1/transaction_id").state == "tx-x"
 
 
 async def test_authorized_after_start(
@@ -206,11 +206,11 @@ async def test_authorized_after_start(
         )
         assert result.id_token_info is None
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_1_id_tag").state == "unknown"
+        assert state(hass, "sensor", "CP1/1/id_tag").state == "unknown"
         result = await station.transaction_event("Updated", "tx-p", id_token="CARD-7")
         assert result.id_token_info == {"status": "Accepted"}
         await hass.async_block_till_done()
-        assert state(hass, "sensor", "CP1_1_id_tag").state == "CARD-7"
+        assert state(hass, "sensor", "CP1/1/id_tag").state == "CARD-7"
 
 
 async def test_station_notifications(
@@ -260,7 +260,7 @@ async def test_station_notifications(
             "uploading",
         )
         # 7.5 kWh with multiplier 3: 7500 kWh
-        assert float(state(hass, "sensor", "CP1_energy_active_import_register").state) == 7500
+        assert float(state(hass, "sensor", "CP1/energy_active_import_register").state) == 7500
     assert security[0].data == {
         "cp_id": "CP1",
         "type": "TamperDetectionActivated",

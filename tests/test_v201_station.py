@@ -101,7 +101,7 @@ async def test_device_model_capabilities(
         assert capabilities.number_of_connectors == 2
         assert capabilities.configuration["EVSE[2].Power"] == "11000"
         assert central.runtime_data.charger_model("CP1").connector_count == 2
-        assert state(hass, "number", "CP1_2_max_current") is not None
+        assert state(hass, "number", "CP1/2/max_current") is not None
 
 
 @pytest.mark.parametrize("charger_data", [{"meter_interval": 15}])

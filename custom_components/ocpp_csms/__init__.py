@@ -12,6 +12,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .manager import CentralSystem, OcppConfigEntry
+from .migration import async_migrate
 from .services import async_setup_services
 from .store import CentralStore
 
@@ -75,6 +76,11 @@ async def _async_update_listener(hass: HomeAssistant, entry: OcppConfigEntry) ->
 async def async_unload_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> bool:
     """Stop the central system: close connections, free the port, save."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> bool:
+    """Bring an entry written by an older release up to date."""
+    return await async_migrate(hass, entry)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> None:

@@ -56,6 +56,7 @@ from .const import (
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
     CONF_VOLTAGE,
+    CONFIG_VERSION,
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_HOST,
     DEFAULT_MAX_CURRENT,
@@ -70,6 +71,7 @@ from .const import (
 from .measurands import MEASURAND_NAMES
 from .server import CHARGE_POINT_ID, create_ssl_context
 from .smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
+from .subentries import central_serving
 
 # OCPP 2.0.1 allows up to 40 characters; some 1.6 chargers take longer ones.
 MAX_PASSWORD_LENGTH = 64
@@ -193,14 +195,10 @@ def _charger_subentry(cp_id: str, options: Mapping[str, Any]) -> ConfigSubentry:
     )
 
 
-def _has_charger(entry: ConfigEntry, cp_id: str) -> bool:
-    return any(subentry.unique_id == cp_id for subentry in entry.subentries.values())
-
-
 class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
     """A central system per port; new chargers are confirmed here when they first connect."""
 
-    VERSION = 1
+    VERSION = CONFIG_VERSION
     _discovery: DiscoveryInfoType
 
     @staticmethod
@@ -273,7 +271,7 @@ class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
         await self.async_set_unique_id(cp_id)
         self._abort_if_unique_id_configured()
         entry = self.hass.config_entries.async_get_entry(discovery_info["entry_id"])
-        if entry is None or _has_charger(entry, cp_id):
+        if entry is None or central_serving(self.hass, cp_id) is not None:
             return self.async_abort(reason="already_configured")
         self._discovery = discovery_info
         self.context["title_placeholders"] = {"cp_id": cp_id}
@@ -285,7 +283,7 @@ class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
         """Accept the charger (submitting the defaults accepts it)."""
         cp_id = self._discovery[CONF_CP_ID]
         entry = self.hass.config_entries.async_get_entry(self._discovery["entry_id"])
-        if entry is None or _has_charger(entry, cp_id):
+        if entry is None or central_serving(self.hass, cp_id) is not None:
             return self.async_abort(reason="already_configured")
         if user_input is not None:
             self.hass.config_entries.async_add_subentry(
@@ -329,8 +327,13 @@ class ChargerSubentryFlow(ConfigSubentryFlow):
             cp_id = str(user_input.pop(CONF_CP_ID)).strip()
             if not CHARGE_POINT_ID.fullmatch(cp_id):
                 errors[CONF_CP_ID] = "invalid_cp_id"
-            elif _has_charger(self._get_entry(), cp_id):
-                return self.async_abort(reason="already_configured")
+            elif (serving := central_serving(self.hass, cp_id)) is not None:
+                if serving.entry_id == self._get_entry().entry_id:
+                    return self.async_abort(reason="already_configured")
+                return self.async_abort(
+                    reason="served_elsewhere",
+                    description_placeholders={"cp_id": cp_id, "central_system": serving.title},
+                )
             else:
                 return self.async_create_entry(
                     title=cp_id, data={**user_input, CONF_CP_ID: cp_id}, unique_id=cp_id

@@ -6,6 +6,8 @@ from typing import Final
 
 DOMAIN: Final = "ocpp_csms"
 NAME: Final = "OCPP Central System"
+# Version of the config entry: 2 introduced the "/"-separated unique ids (identifiers.py).
+CONFIG_VERSION: Final = 2
 
 # Central system (config entry data)
 CONF_SSL: Final = "ssl"

@@ -5,18 +5,8 @@ from __future__ import annotations
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .const import DOMAIN
+from .identifiers import charger_identifier, connector_identifier, unique_id
 from .model import Charger
-
-
-def charger_identifier(cp_id: str) -> tuple[str, str]:
-    """Device identifier of a charger."""
-    return (DOMAIN, cp_id)
-
-
-def connector_identifier(cp_id: str, connector_id: int) -> tuple[str, str]:
-    """Device identifier of a connector's child device."""
-    return (DOMAIN, f"{cp_id}_{connector_id}")
 
 
 def charger_device_info(charger: Charger) -> DeviceInfo:
@@ -71,7 +61,7 @@ def move_first_connector_to_child_device(
     parent = device_registry.async_get_device(identifiers={charger_identifier(charger.id)})
     if parent is None:
         return
-    prefix = f"{charger.id}_1_"
+    prefix = unique_id(charger.id, 1, "")
     entities = [
         entity
         for entity in er.async_entries_for_device(entity_registry, parent.id)

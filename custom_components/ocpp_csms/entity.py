@@ -10,6 +10,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .devices import charger_device_info, connector_device_info
+from .identifiers import unique_id
 from .model import Charger, Connector
 
 if TYPE_CHECKING:
@@ -57,8 +58,7 @@ class OcppEntity(Entity):
         self.charger = charger
         self.connector_id = connector_id
         self.entity_description = description
-        scope = charger.id if connector_id == 0 else f"{charger.id}_{connector_id}"
-        self._attr_unique_id = f"{scope}_{description.key}"
+        self._attr_unique_id = unique_id(charger.id, connector_id, description.key)
         self._attr_device_info = (
             charger_device_info(charger)
             if connector_id == 0

@@ -65,6 +65,10 @@ class ChargerLink:
         """Record what the charger says about itself and decide on its registration."""
         return self._central.register_boot(self.cp_id, info)
 
+    def heard(self, action: str) -> None:
+        """The charger is alive and, unless it boots, still counts itself accepted."""
+        self._central.charger_heard(self.cp_id, action)
+
     def heartbeat(self) -> None:
         """Note the heartbeat."""
         self.charger.last_heartbeat = utc_now()

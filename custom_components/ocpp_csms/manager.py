@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 import logging
@@ -75,15 +76,26 @@ from .smart_charging.profile import (
     limit_profile,
 )
 from .store import SAVE_DELAY, CentralStore, StoredState
+from .subentries import central_serving, charger_subentries
 
 _LOGGER = logging.getLogger(__name__)
 
 # How soon a Pending or Rejected charger should boot again.
 RETRY_BOOT_INTERVAL = 60
+# How long a known charger that connected may stay silent before it is configured without a
+# BootNotification (it reconnected without rebooting). Any other message ends the wait.
+RECONNECT_GRACE = 10.0
 # Chargers whose history is kept for diagnostics (every connecting id gets one).
 MAX_JOURNALS = 2000
 
 type OcppConfigEntry = ConfigEntry[CentralSystem]
+
+# Settings the central system writes (apply_settings) → where the charger's capabilities hold them.
+_SETTING_READ_AS = {
+    "heartbeat_interval": "heartbeat_interval",
+    "meter_interval": "meter_interval",
+    "measurands": "sampled_measurands",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +129,8 @@ class CentralSystem:
         self._entity_ids: dict[str, set[str]] = {}
         self._passwords: dict[str, str | None] = {}
         self._journals: dict[str, Journal] = {}
+        self._configure_due: dict[str, asyncio.TimerHandle] = {}
+        self._configuring: dict[str, asyncio.Task[None]] = {}
         self.plans = ChargingPlans(self)
         self.credentials = HandshakeAuth(
             hass,
@@ -133,6 +147,7 @@ class CentralSystem:
             on_connection=self.async_handle_connection,
             authenticate=self.credentials.allows,
             pinned_version=self.pinned_version,
+            served_elsewhere=self._served_elsewhere,
         )
 
     # Lifecycle
@@ -154,6 +169,8 @@ class CentralSystem:
 
     async def async_stop(self) -> None:
         """Close every connection, free the port and save."""
+        for cp_id in list(self._configure_due):
+            self._cancel_configure(cp_id)
         self.plans.async_stop()
         await self.server.async_stop()
         await self._store.async_save(self._snapshot())
@@ -171,7 +188,7 @@ class CentralSystem:
         self.plans.async_price_sensors_changed()
         for cp_id in self._sessions.keys() & self._chargers.keys():
             if self._chargers[cp_id].accepted:
-                self.background(self._async_apply_metering(cp_id), f"configure {cp_id}")
+                self.background(self._async_apply_settings(cp_id), f"configure {cp_id}")
         return False
 
     # Connections
@@ -197,6 +214,10 @@ class CentralSystem:
         charger.notify_all()
         _LOGGER.info("%s connected (%s) from %s", cp_id, subprotocol, connection.remote_address)
         record = journal.connected(str(connection.remote_address), subprotocol)
+        if self.is_known(cp_id):
+            self._configure_due[cp_id] = self.hass.loop.call_later(
+                RECONNECT_GRACE, self._configure, cp_id
+            )
         try:
             await session.start()
         except ConnectionClosed:
@@ -205,6 +226,7 @@ class CentralSystem:
             journal.disconnected(record, connection.close_code, connection.close_reason)
             if self._sessions.get(cp_id) is session:
                 del self._sessions[cp_id]
+                self._cancel_configure(cp_id)
                 self._pending.pop(cp_id, None)
                 charger.connected = False
                 charger.notify_all()
@@ -317,6 +339,13 @@ class CentralSystem:
             return None
         return self.charger_options(cp_id).get(CONF_PASSWORD) or None
 
+    def _served_elsewhere(self, cp_id: str) -> str | None:
+        """The title of the other central system that has this charger, if one has."""
+        serving = central_serving(self.hass, cp_id)
+        if serving is None or serving.entry_id == self.entry.entry_id:
+            return None
+        return serving.title
+
     def pinned_version(self, cp_id: str) -> str | None:
         """The OCPP version the user fixed for a known charger, if any."""
         version = self.charger_options(cp_id).get(CONF_OCPP_VERSION, OCPP_VERSION_AUTO)
@@ -349,7 +378,7 @@ class CentralSystem:
             update_charger_device(dr.async_get(self.hass), charger)
             charger.notify(0)
             self.save()
-            self.background(self._async_after_boot(cp_id), f"configure {cp_id}")
+            self._configure(cp_id)
             return Registration.ACCEPTED, self.heartbeat_interval
         charger.accepted = False
         ignored = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, cp_id)
@@ -376,6 +405,11 @@ class CentralSystem:
     def authorize(self, id_tag: str) -> AuthStatus:
         """Check an id tag against the user's policy."""
         return self.auth.check(id_tag)
+
+    def charger_heard(self, cp_id: str, action: str) -> None:
+        """A charger sent a message: one that is not a boot did not reboot, so set it up now."""
+        if action != "BootNotification" and cp_id in self._configure_due:
+            self._configure(cp_id)
 
     def next_transaction_id(self) -> int:
         """A transaction id never handed out before by this central system."""
@@ -406,7 +440,9 @@ class CentralSystem:
 
     def connector_added(self, charger: Charger, connector_id: int) -> None:
         """A known charger mentioned a connector for the first time."""
-        if connector_id == 0 or (subentry_id := self._subentry_id(charger.id)) is None:
+        if connector_id == 0 or not charger.layout_known:
+            return  # entities come once the charger said how many connectors it has
+        if (subentry_id := self._subentry_id(charger.id)) is None:
             return
         if connector_id >= 2:  # noqa: PLR2004 - the first multi-connector id
             move_first_connector_to_child_device(
@@ -420,6 +456,8 @@ class CentralSystem:
 
     def measurands_added(self, charger: Charger, connector_id: int, keys: set[str]) -> None:
         """A known charger reported measurands for the first time."""
+        if connector_id > 0 and not charger.layout_known:
+            return
         if (subentry_id := self._subentry_id(charger.id)) is not None:
             self._request(EntityRequest(charger, subentry_id, connector_id, frozenset(keys)))
 
@@ -442,9 +480,7 @@ class CentralSystem:
     # Subentries
 
     def _charger_subentries(self) -> Iterator[tuple[str, str]]:
-        for subentry in self.entry.subentries.values():
-            if subentry.subentry_type == SUBENTRY_CHARGER:
-                yield subentry.data[CONF_CP_ID], subentry.subentry_id
+        return charger_subentries(self.entry)
 
     def _subentry_id(self, cp_id: str) -> str | None:
         if cp_id not in self._chargers:
@@ -523,7 +559,20 @@ class CentralSystem:
         except HomeAssistantError as err:
             _LOGGER.info("%s will be accepted at its next boot (%s)", cp_id, err)
 
-    async def _async_after_boot(self, cp_id: str) -> None:
+    def _configure(self, cp_id: str) -> None:
+        """Set a charger up (again): one run at a time, the newest wins."""
+        self._cancel_configure(cp_id)
+        self._configuring[cp_id] = self.entry.async_create_background_task(
+            self.hass, self._async_configure(cp_id), f"configure {cp_id}"
+        )
+
+    def _cancel_configure(self, cp_id: str) -> None:
+        if (due := self._configure_due.pop(cp_id, None)) is not None:
+            due.cancel()
+        if (running := self._configuring.pop(cp_id, None)) is not None:
+            running.cancel()
+
+    async def _async_configure(self, cp_id: str) -> None:
         """Learn what an accepted charger supports, then set it up as the user asked."""
         try:
             capabilities = await self.async_command(
@@ -531,51 +580,57 @@ class CentralSystem:
             )
         except HomeAssistantError as err:
             _LOGGER.warning("%s: could not read its configuration: %s", cp_id, err)
-            return
+            capabilities = None
         if (charger := self._chargers.get(cp_id)) is None:
             return
-        changed = capabilities != charger.capabilities
-        charger.capabilities = capabilities
-        charger.number_of_connectors = capabilities.number_of_connectors or 0
-        for connector_id in range(1, charger.number_of_connectors + 1):
-            if connector_id not in charger.connectors:
+        charger.accepted = True  # it booted, or it still counts itself accepted
+        changed = not charger.layout_known
+        if capabilities is not None:
+            changed |= capabilities != charger.capabilities
+            charger.capabilities = capabilities
+            charger.number_of_connectors = capabilities.number_of_connectors or 0
+            for connector_id in range(1, charger.number_of_connectors + 1):
                 charger.connector(connector_id)
-                self.connector_added(charger, connector_id)
+        # The connectors are known now: their entities are named for the charger's layout.
+        charger.layout_known = True
         if changed and (subentry_id := self._subentry_id(cp_id)) is not None:
-            # Controls that depend on what the charger supports appear now.
+            # Connectors, and controls that depend on what the charger supports, appear now.
             for request in _requests_for(charger, subentry_id):
                 self._request(request)
         self.save()
-        await self._async_apply_metering(cp_id)
+        if capabilities is None:
+            return
+        await self._async_apply_settings(cp_id)
         await self.plans.async_resend(cp_id)
 
-    async def _async_apply_metering(self, cp_id: str) -> None:
-        """Set the meter sample interval and measurands the user chose, when they differ."""
+    async def _async_apply_settings(self, cp_id: str) -> None:
+        """Send the heartbeat and meter settings the user chose, where the charger differs."""
         charger = self._chargers[cp_id]
         options = self.charger_options(cp_id)
         capabilities = charger.capabilities
-        interval = options.get(CONF_METER_INTERVAL)
-        measurands = tuple(options.get(CONF_MEASURANDS) or ()) or None
-        if interval is not None and int(interval) == capabilities.meter_interval:
-            interval = None
-        if measurands is not None and measurands == capabilities.sampled_measurands:
-            measurands = None
-        if interval is None and measurands is None:
+        wanted: dict[str, Any] = {
+            "heartbeat_interval": self.heartbeat_interval,
+            "meter_interval": None
+            if options.get(CONF_METER_INTERVAL) is None
+            else int(options[CONF_METER_INTERVAL]),
+            "measurands": tuple(options.get(CONF_MEASURANDS) or ()) or None,
+        }
+        if capabilities.heartbeat_interval is None:
+            del wanted["heartbeat_interval"]  # unknown: the boot answer told it the interval
+        changes = {
+            name: value
+            for name, value in wanted.items()
+            if value is not None and value != getattr(capabilities, _SETTING_READ_AS[name])
+        }
+        if not changes:
             return
         try:
-            await self.async_command(
-                cp_id,
-                lambda session: session.configure_metering(
-                    interval=None if interval is None else int(interval), measurands=measurands
-                ),
-            )
+            await self.async_command(cp_id, lambda session: session.apply_settings(**changes))
         except HomeAssistantError as err:
-            _LOGGER.warning("%s: could not set its meter values: %s", cp_id, err)
+            _LOGGER.warning("%s: could not apply its settings: %s", cp_id, err)
             return
-        if interval is not None:
-            capabilities.meter_interval = int(interval)
-        if measurands is not None:
-            capabilities.sampled_measurands = measurands
+        for name, value in changes.items():
+            setattr(capabilities, _SETTING_READ_AS[name], value)
         self.save()
 
     def _snapshot(self) -> StoredState:
@@ -588,6 +643,8 @@ class CentralSystem:
 def _requests_for(charger: Charger, subentry_id: str) -> Iterator[EntityRequest]:
     yield EntityRequest(charger, subentry_id, 0)
     for connector_id, connector in sorted(charger.connectors.items()):
+        if connector_id > 0 and not charger.layout_known:
+            continue
         if connector_id > 0:
             yield EntityRequest(charger, subentry_id, connector_id)
         if connector.meter:

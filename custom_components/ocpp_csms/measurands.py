@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 import math
+import re
 
 from .model import MeterSample
 
@@ -78,18 +79,25 @@ _IMPLIED_UNITS: tuple[tuple[str, str], ...] = (
     ("RPM", ""),
 )
 
+_NOT_IN_KEY = re.compile(r"[^a-z0-9]+")
+
 # Locations where a second meter of the same measurand may sit (outlet is the default).
 DISTINCT_LOCATIONS = frozenset({"Inlet"})
 
 
 def measurand_key(measurand: str, phase: str | None = None, location: str | None = None) -> str:
     """Entity key of a measurand: ``Current.Import`` + ``L1`` → ``current_import_l1``."""
-    key = measurand.lower().replace(".", "_").replace(" ", "_")
+    key = _key_part(measurand)
     if phase:
-        key += "_" + phase.lower().replace("-", "_")
+        key += "_" + _key_part(phase)
     if location in DISTINCT_LOCATIONS:
         key += "_" + location.lower()
     return key
+
+
+def _key_part(name: str) -> str:
+    # Keys are part of unique ids: lower-case letters, digits and "_" only (never "/").
+    return _NOT_IN_KEY.sub("_", name.lower()).strip("_")
 
 
 def implied_unit(measurand: str) -> str:

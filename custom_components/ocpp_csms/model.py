@@ -295,6 +295,7 @@ class Capabilities:
     max_stack_level: int | None = None
     rate_units: frozenset[RateUnit] | None = None
     max_periods: int | None = None
+    heartbeat_interval: int | None = None
     meter_interval: int | None = None
     sampled_measurands: tuple[str, ...] | None = None
     configuration: dict[str, str | None] = field(default_factory=dict)
@@ -312,6 +313,7 @@ class Capabilities:
             "max_stack_level": self.max_stack_level,
             "rate_units": _sorted_or_none(self.rate_units),
             "max_periods": self.max_periods,
+            "heartbeat_interval": self.heartbeat_interval,
             "meter_interval": self.meter_interval,
             "sampled_measurands": (
                 None if self.sampled_measurands is None else list(self.sampled_measurands)
@@ -331,6 +333,7 @@ class Capabilities:
             max_stack_level=data.get("max_stack_level"),
             rate_units=None if units is None else frozenset(RateUnit(u) for u in units),
             max_periods=data.get("max_periods"),
+            heartbeat_interval=data.get("heartbeat_interval"),
             meter_interval=data.get("meter_interval"),
             sampled_measurands=None if measurands is None else tuple(measurands),
             configuration=dict(data.get("configuration", {})),
@@ -354,6 +357,9 @@ class Charger:
     firmware_status: str | None = None
     diagnostics_status: str | None = None
     number_of_connectors: int = 0
+    # Whether the charger said how many connectors it has (or could not be asked): their
+    # entities wait for it, so that a second connector never moves the first one's.
+    layout_known: bool = False
     capabilities: Capabilities = field(default_factory=Capabilities)
     connectors: dict[int, Connector] = field(default_factory=dict)
     _listeners: dict[int, list[Listener]] = field(default_factory=dict, repr=False, compare=False)
@@ -403,6 +409,7 @@ class Charger:
             "firmware_status": self.firmware_status,
             "diagnostics_status": self.diagnostics_status,
             "number_of_connectors": self.number_of_connectors,
+            "layout_known": self.layout_known,
             "capabilities": self.capabilities.as_dict(),
             "connectors": [c.as_dict() for c in self.connectors.values()],
         }
@@ -420,6 +427,7 @@ class Charger:
             firmware_status=data.get("firmware_status"),
             diagnostics_status=data.get("diagnostics_status"),
             number_of_connectors=data.get("number_of_connectors", 0),
+            layout_known=data.get("layout_known", bool(data.get("connectors"))),
             capabilities=Capabilities.from_dict(data.get("capabilities", {})),
             connectors={c["id"]: Connector.from_dict(c) for c in data.get("connectors", [])},
         )

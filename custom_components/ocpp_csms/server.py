@@ -27,6 +27,8 @@ type ConnectionHandler = Callable[[str, ServerConnection], Awaitable[None]]
 type Authenticator = Callable[[str, str | None, str], bool]
 # charge point id → the only subprotocol it may speak, or None for its own preference
 type VersionPin = Callable[[str], str | None]
+# charge point id → the name of the other central system that serves it, if one does
+type OtherCentral = Callable[[str], str | None]
 
 
 def charge_point_id_from_path(path: str) -> str | None:
@@ -66,6 +68,7 @@ class OcppServer:
         on_connection: ConnectionHandler,
         authenticate: Authenticator,
         pinned_version: VersionPin,
+        served_elsewhere: OtherCentral,
     ) -> None:
         """Describe the listener; nothing is bound until :meth:`async_start`."""
         self.host = host
@@ -75,6 +78,8 @@ class OcppServer:
         self._on_connection = on_connection
         self._authenticate = authenticate
         self._pinned_version = pinned_version
+        self._served_elsewhere = served_elsewhere
+        self._warned_elsewhere: set[str] = set()
         self._server: Server | None = None
 
     async def async_start(self, ssl_context: ssl.SSLContext | None = None) -> None:
@@ -137,6 +142,9 @@ class OcppServer:
                 request.path,
             )
             return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point path\n")
+        if (other := self._served_elsewhere(cp_id)) is not None:
+            self._refuse_elsewhere(connection, cp_id, other)
+            return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point\n")
         offered = _offered_subprotocols(request)
         pinned = self._pinned_version(cp_id)
         if self._refuse_version(connection, offered, pinned):
@@ -156,6 +164,19 @@ class OcppServer:
             response.headers["WWW-Authenticate"] = build_www_authenticate_basic("OCPP")
             return response
         return None
+
+    def _refuse_elsewhere(self, connection: ServerConnection, cp_id: str, other: str) -> None:
+        # Once per charger: it retries every few seconds. (The ids are of configured chargers.)
+        log = _LOGGER.debug if cp_id in self._warned_elsewhere else _LOGGER.warning
+        self._warned_elsewhere.add(cp_id)
+        log(
+            "Refused %s (%s) on port %s: it is a charger of %s, and a charge point is served "
+            "by one central system only",
+            connection.remote_address,
+            cp_id,
+            self.port,
+            other,
+        )
 
     async def _handle(self, connection: ServerConnection) -> None:
         cp_id = charge_point_id_from_path(connection.request.path)  # type: ignore[union-attr]

@@ -23,6 +23,7 @@ import voluptuous as vol
 
 from .const import DOMAIN, REMOTE_ID_TAG
 from .errors import invalid
+from .identifiers import device_scope
 from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger
 from .planning import DEFAULT_MIN_CURRENT
@@ -586,9 +587,7 @@ def _resolve_target(hass: HomeAssistant, device_id: str) -> Target:
 
 
 def _target_for(central: CentralSystem, identifier: str) -> Target | None:
-    if (charger := central.known_charger(identifier)) is not None:
-        return Target(central, charger, None)
-    cp_id, _, connector = identifier.rpartition("_")
-    if connector.isdigit() and (charger := central.known_charger(cp_id)) is not None:
-        return Target(central, charger, int(connector))
-    return None
+    cp_id, connector_id = device_scope(identifier)
+    if (charger := central.known_charger(cp_id)) is None:
+        return None
+    return Target(central, charger, connector_id)

@@ -165,7 +165,7 @@ class Report:
     def __init__(self) -> None:
         """Start empty; ``complete`` is set by the last message of the series."""
         self.values: dict[str, ReportedValue] = {}
-        self.evse_ids: set[int] = set()  # the EVSEs the report describes
+        self.evse_ids: set[int] = set()  # the EVSEs the report describes (1 and up)
         self.complete = asyncio.Event()
 
     def add(self, report_data: list[dict[str, Any]], *, last: bool) -> None:
@@ -178,7 +178,7 @@ class Report:
             if actual is None:
                 continue
             ref = VariableRef.from_wire(item["component"], item["variable"])
-            if ref.component == "EVSE" and ref.evse_id is not None:
+            if ref.component == "EVSE" and ref.evse_id is not None and ref.evse_id > 0:
                 self.evse_ids.add(ref.evse_id)
             self.values[ref.key] = ReportedValue(
                 value=actual.get("value"), readonly=actual.get("mutability") == "ReadOnly"

@@ -103,6 +103,9 @@ class ChargePointHandler(Protocol):
     def boot(self, info: BootInfo) -> tuple[Registration, int]:
         """Handle a BootNotification; return the verdict and the heartbeat/retry interval."""
 
+    def heard(self, action: str) -> None:
+        """The charger sent a CALL it may send (before it is handled)."""
+
     def heartbeat(self) -> None:
         """Handle a Heartbeat."""
 
@@ -193,10 +196,14 @@ class ChargePointCommands(Protocol):
     async def read_capabilities(self) -> Capabilities:
         """Read what the charger supports."""
 
-    async def configure_metering(
-        self, *, interval: int | None = None, measurands: Sequence[str] | None = None
+    async def apply_settings(
+        self,
+        *,
+        heartbeat_interval: int | None = None,
+        meter_interval: int | None = None,
+        measurands: Sequence[str] | None = None,
     ) -> None:
-        """Set the meter sample interval (seconds) and the sampled measurands."""
+        """Set the heartbeat and meter sample intervals (seconds) and the sampled measurands."""
 
     async def clear_cache(self) -> str:
         """Clear the authorization cache."""

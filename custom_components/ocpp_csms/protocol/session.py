@@ -130,6 +130,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
                 SecurityError(description="Charge point is not accepted; send a BootNotification"),
             )
             return
+        self.handler.heard(msg.action)
         try:
             if msg.action in self.route_map:
                 # Validated here, in the event loop, with schemas compiled beforehand

@@ -267,17 +267,24 @@ class ChargePoint16(OcppSession):
             max_stack_level=int_or_none(config.get("ChargeProfileMaxStackLevel")),
             rate_units=_rate_units(config.get("ChargingScheduleAllowedChargingRateUnit")),
             max_periods=int_or_none(config.get("ChargingScheduleMaxPeriods")),
+            heartbeat_interval=int_or_none(config.get("HeartbeatInterval")),
             meter_interval=int_or_none(config.get("MeterValueSampleInterval")),
             sampled_measurands=split_list(config.get("MeterValuesSampledData")),
             configuration=config,
         )
 
-    async def configure_metering(
-        self, *, interval: int | None = None, measurands: Sequence[str] | None = None
+    async def apply_settings(
+        self,
+        *,
+        heartbeat_interval: int | None = None,
+        meter_interval: int | None = None,
+        measurands: Sequence[str] | None = None,
     ) -> None:
-        """ChangeConfiguration of MeterValueSampleInterval and MeterValuesSampledData."""
-        if interval is not None:
-            await self.change_configuration("MeterValueSampleInterval", str(interval))
+        """ChangeConfiguration of the heartbeat and meter value keys."""
+        if heartbeat_interval is not None:
+            await self.change_configuration("HeartbeatInterval", str(heartbeat_interval))
+        if meter_interval is not None:
+            await self.change_configuration("MeterValueSampleInterval", str(meter_interval))
         if measurands is not None:
             await self.change_configuration("MeterValuesSampledData", ",".join(measurands))
 

@@ -81,6 +81,7 @@ SMART_CHARGING_ENABLED = "SmartChargingCtrlr.Enabled"
 STACK_LEVELS = "SmartChargingCtrlr.ProfileStackLevel"
 RATE_UNITS = "SmartChargingCtrlr.RateUnit"
 PERIODS = "SmartChargingCtrlr.PeriodsPerSchedule"
+HEARTBEAT_INTERVAL = "OCPPCommCtrlr.HeartbeatInterval"
 METER_INTERVAL = "SampledDataCtrlr.TxUpdatedInterval"
 MEASURANDS = "SampledDataCtrlr.TxUpdatedMeasurands"
 RESERVATION_ENABLED = "ReservationCtrlr.Enabled"
@@ -90,6 +91,7 @@ CAPABILITY_VARIABLES = (
     STACK_LEVELS,
     RATE_UNITS,
     PERIODS,
+    HEARTBEAT_INTERVAL,
     METER_INTERVAL,
     MEASURANDS,
     RESERVATION_ENABLED,
@@ -581,15 +583,21 @@ class ChargePoint201(OcppSession):
             values, _ = await self._get_variables(CAPABILITY_VARIABLES)
             return _capabilities(values, evse_count=None)
         values = {key: item.value for key, item in report.values.items()}
-        return _capabilities(values, evse_count=len(report.evse_ids) or None)
+        return _capabilities(values, evse_count=max(report.evse_ids, default=0) or None)
 
-    async def configure_metering(
-        self, *, interval: int | None = None, measurands: Sequence[str] | None = None
+    async def apply_settings(
+        self,
+        *,
+        heartbeat_interval: int | None = None,
+        meter_interval: int | None = None,
+        measurands: Sequence[str] | None = None,
     ) -> None:
-        """SetVariables of the transaction meter interval and measurands."""
+        """SetVariables of the heartbeat interval, transaction meter interval and measurands."""
         values: dict[str, str] = {}
-        if interval is not None:
-            values[METER_INTERVAL] = str(interval)
+        if heartbeat_interval is not None:
+            values[HEARTBEAT_INTERVAL] = str(heartbeat_interval)
+        if meter_interval is not None:
+            values[METER_INTERVAL] = str(meter_interval)
         if measurands is not None:
             values[MEASURANDS] = ",".join(measurands)
         if values:
@@ -827,6 +835,7 @@ def _capabilities(values: dict[str, str | None], evse_count: int | None) -> Capa
         if units is None
         else frozenset(_RATE_UNITS[u] for u in units if u in _RATE_UNITS),
         max_periods=int_or_none(values.get(PERIODS)),
+        heartbeat_interval=int_or_none(values.get(HEARTBEAT_INTERVAL)),
         meter_interval=int_or_none(values.get(METER_INTERVAL)),
         sampled_measurands=split_list(values.get(MEASURANDS)),
         configuration=values,
