@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 import json
 from typing import Any, ClassVar
 
@@ -18,7 +19,16 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.headers import build_authorization_basic
 
-NOW = "2025-01-01T12:00:00.000Z"
+# The test chargers' clocks are right: their messages are stamped yesterday (the central
+# system takes timestamps far from its own clock as a broken clock, see wire.sane_time).
+DAY = (datetime.now(UTC) - timedelta(days=1)).date().isoformat()
+NOW = f"{DAY}T12:00:00.000Z"
+
+
+def minutes_after_now(minutes: int) -> str:
+    """A test charger's timestamp ``minutes`` after NOW."""
+    at = datetime.fromisoformat(NOW) + timedelta(minutes=minutes)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 # What a well-behaved 1.6 charger answers to each central system CALL.
@@ -82,6 +92,7 @@ class RecordingChargePoint(BaseChargePoint):
         self.unanswered: list[str] = []  # the ignored CALLs that arrived
         self.unanswered_ids: dict[str, str] = {}  # their message ids, to answer late
         self.got_call = asyncio.Event()
+        self.minutes = 0  # the charger's clock: minutes after NOW, moved on by its meter values
         for action in self.answers:
             self.route_map[action] = {
                 "_on_action": self._answerer(action),
@@ -198,22 +209,29 @@ class ClientChargePoint(RecordingChargePoint, ChargePoint):
     async def stop_transaction(self, transaction_id: int, meter_stop: int) -> None:
         await self.call(
             call.StopTransaction(
-                transaction_id=transaction_id, meter_stop=meter_stop, timestamp=NOW
+                transaction_id=transaction_id, meter_stop=meter_stop, timestamp=self.tick()
             )
         )
+
+    def tick(self) -> str:
+        """The charger's time a minute after its last timed message: meters count over time."""
+        self.minutes += 1
+        return minutes_after_now(self.minutes)
 
     async def meter(
         self,
         connector_id: int,
         sampled_value: list[dict[str, Any]],
         transaction_id: int | None = None,
-        timestamp: str = NOW,
+        timestamp: str | None = None,
     ) -> None:
         await self.call(
             call.MeterValues(
                 connector_id=connector_id,
                 transaction_id=transaction_id,
-                meter_value=[{"timestamp": timestamp, "sampledValue": sampled_value}],
+                meter_value=[
+                    {"timestamp": timestamp or self.tick(), "sampledValue": sampled_value}
+                ],
             )
         )
 

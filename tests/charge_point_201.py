@@ -13,7 +13,7 @@ from ocpp.v201 import ChargePoint, call, call_result
 from ocpp.v201.enums import Action
 from websockets.asyncio.client import ClientConnection
 
-from .charge_point import NOW, RecordingChargePoint, connect
+from .charge_point import NOW, RecordingChargePoint, connect, minutes_after_now
 
 # What a well-behaved 2.0.1 station answers to each central system CALL.
 DEFAULT_ANSWERS_201: dict[str, dict[str, Any]] = {
@@ -226,7 +226,7 @@ class ClientChargePoint201(RecordingChargePoint, ChargePoint):
         *,
         seq_no: int | None = None,
         trigger_reason: str = "Authorized",
-        timestamp: str = NOW,
+        timestamp: str | None = None,
         evse: int | None = None,
         id_token: str | None = None,
         token_type: str = "ISO14443",  # noqa: S107 - an id token type
@@ -241,6 +241,7 @@ class ClientChargePoint201(RecordingChargePoint, ChargePoint):
         if seq_no is None:
             seq_no = self.seq_no
         self.seq_no = seq_no + 1
+        timestamp = timestamp or minutes_after_now(10 * seq_no)  # its clock moves on
         info: dict[str, Any] = {"transaction_id": transaction_id}
         if charging_state is not None:
             info["charging_state"] = charging_state

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import booted, connect
+from .charge_point import DAY, booted, connect
 
 TX_PROFILE_CAMEL = {
     "chargingProfileId": 7,
@@ -213,7 +213,7 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
         {
             "status": "Accepted",
             "connector_id": 1,
-            "schedule_start": "2025-01-01T12:00:00+00:00",
+            "schedule_start": f"{DAY}T12:00:00+00:00",
             "charging_schedule": {
                 "duration": 3600,
                 "charging_rate_unit": "A",

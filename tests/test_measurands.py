@@ -10,6 +10,7 @@ from custom_components.ocpp_csms.measurands import measurand_key, normalize_samp
 from custom_components.ocpp_csms.model import Charger, MeterSample, Transaction
 
 T0 = datetime(2025, 1, 1, 12, tzinfo=UTC)
+ENERGY = "Energy.Active.Import.Register"
 
 
 @pytest.mark.parametrize(
@@ -93,16 +94,19 @@ def test_key_naming() -> None:
 def test_older_samples_do_not_overwrite_newer() -> None:
     """A replayed older reading leaves the newer state in place."""
     connector = Charger("CP").connector(1)
-    new = MeterSample("energy_active_import_register", "E", 2.0, "kWh", T0.replace(hour=13))
-    old = MeterSample("energy_active_import_register", "E", 1.0, "kWh", T0)
-    assert connector.apply_samples([new]) == {"energy_active_import_register"}
-    assert connector.apply_samples([old]) == set()
-    assert connector.meter["energy_active_import_register"].value == 2.0
+    new = MeterSample("power_active_import", "Power.Active.Import", 2.0, "W", T0.replace(hour=13))
+    old = MeterSample("power_active_import", "Power.Active.Import", 1.0, "W", T0)
+    now = T0.replace(hour=13)
+    assert connector.apply_samples([new], now, 22.0) == {"power_active_import"}
+    assert connector.apply_samples([old], now, 22.0) == set()
+    assert connector.meter["power_active_import"].value == 2.0
 
 
 def test_session_energy_never_negative() -> None:
     """A register below the start value (meter swap) does not produce negative energy."""
-    transaction = Transaction(1, 1, "tag", T0, meter_start_wh=5000, meter_last_wh=4000)
+    transaction = Transaction(1, 1, "tag", T0, meter_start_wh=5000)
+    transaction.track(5.0, T0, T0, 22.0)
+    transaction.track(4.0, T0.replace(minute=1), T0.replace(minute=1), 22.0)
     assert transaction.energy_kwh == 0.0
 
 
@@ -111,7 +115,9 @@ def test_model_round_trip() -> None:
     charger = Charger("CP")
     connector = charger.connector(1)
     connector.status = "charging"
-    connector.transaction = Transaction(7, 1, "tag", T0, 100.0, 250.0)
-    connector.apply_samples([MeterSample("soc", "SoC", 50, "%", T0)])
+    connector.transaction = Transaction(7, 1, "tag", T0, 100.0, 250.0, energy_start_kwh=0.1)
+    connector.apply_samples([MeterSample("soc", "SoC", 50, "%", T0)], T0, 22.0)
+    register = MeterSample("energy_active_import_register", ENERGY, 0.25, "kWh", T0)
+    connector.apply_samples([register], T0, 22.0)
     restored = Charger.from_dict(charger.as_dict())
     assert restored.as_dict() == charger.as_dict()

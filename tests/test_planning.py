@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import booted, connect
+from .charge_point import booted, connect, minutes_after_now
 
 HOUR = timedelta(hours=1)
 FULL_HOUR_KWH = 11.04  # 16 A on three phases of 230 V for an hour
@@ -416,7 +416,7 @@ async def test_smart_charging_follows_the_session(
             "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
         )
         transaction_id, _ = await cp.start_transaction(1, "CARD-1", 1000)
-        # Half of the energy is in the car when new prices arrive.
+        # Half of the energy is in the car half an hour later, when new prices arrive.
         await cp.meter(
             1,
             [
@@ -426,6 +426,7 @@ async def test_smart_charging_follows_the_session(
                 }
             ],
             transaction_id=transaction_id,
+            timestamp=minutes_after_now(30),
         )
         count = len(cp.calls("SetChargingProfile"))
         hass.states.async_set(

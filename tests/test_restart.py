@@ -14,10 +14,10 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STOPPED
 
-from .charge_point import booted, connect
+from .charge_point import DAY, booted, connect
 from .conftest import charger_subentry
 
-LATER = "2025-01-01T12:10:00Z"
+LATER = f"{DAY}T12:10:00Z"
 
 
 async def test_session_survives_reload(
@@ -32,7 +32,7 @@ async def test_session_survives_reload(
             1,
             [{"value": "1500", "unit": "Wh"}],
             transaction_id=first_id,
-            timestamp="2025-01-01T12:10:00Z",
+            timestamp=f"{DAY}T12:10:00Z",
         )
         await hass.async_block_till_done()
 
@@ -47,7 +47,7 @@ async def test_session_survives_reload(
         assert hass.states.get("sensor.cp1_transaction_id").state == str(first_id)
         await cp.call(
             call.StopTransaction(
-                meter_stop=3000, timestamp="2025-01-01T13:00:00Z", transaction_id=first_id
+                meter_stop=3000, timestamp=f"{DAY}T13:00:00Z", transaction_id=first_id
             )
         )
         second_id, _ = await cp.start_transaction(1, "CARD", 3000)
@@ -65,7 +65,7 @@ async def test_unknown_transaction_is_answered(
         assert await cp.boot() == "Accepted"
         result = await cp.call(
             call.StopTransaction(
-                meter_stop=1, timestamp="2025-01-01T13:00:00Z", transaction_id=999, id_tag="CARD"
+                meter_stop=1, timestamp=f"{DAY}T13:00:00Z", transaction_id=999, id_tag="CARD"
             )
         )
         assert result.id_tag_info == {"status": "Accepted"}
@@ -112,7 +112,7 @@ async def test_session_survives_a_home_assistant_restart(hass: HomeAssistant, po
             assert states.get("sensor.cp1_transaction_id").state == str(transaction_id)
             await cp.call(
                 call.StopTransaction(
-                    meter_stop=2500, timestamp=LATER, transaction_id=transaction_id
+                    meter_stop=2500, timestamp=f"{DAY}T12:20:00Z", transaction_id=transaction_id
                 )
             )
             next_id, _ = await cp.start_transaction(1, "CARD", 2500)

@@ -18,7 +18,7 @@ from custom_components.ocpp_csms.const import (
     EVENT_TRANSACTION_STOPPED,
 )
 
-from .charge_point import NOW, connect
+from .charge_point import DAY, NOW, connect
 
 
 def entity_id(hass: HomeAssistant, platform: str, unique_id: str) -> str:
@@ -86,7 +86,7 @@ async def test_charging_session_end_to_end(
                 {"value": "54", "measurand": "SoC", "unit": "Percent", "location": "EV"},
             ],
             transaction_id=transaction_id,
-            timestamp="2025-01-01T12:30:00Z",
+            timestamp=f"{DAY}T12:30:00Z",
         )
         await hass.async_block_till_done()
         register = state(hass, "sensor", "CP1/1/energy_active_import_register")
@@ -104,7 +104,7 @@ async def test_charging_session_end_to_end(
         await cp.call(
             call.StopTransaction(
                 meter_stop=14_250,
-                timestamp="2025-01-01T13:00:00Z",
+                timestamp=f"{DAY}T13:00:00Z",
                 transaction_id=transaction_id,
                 reason="EVDisconnected",
                 id_tag="CARD-1",
@@ -139,7 +139,7 @@ async def test_charging_session_end_to_end(
         "id_tag": "CARD-1",
         "started_at": NOW,
         "meter_start_wh": 12000.0,
-        "stopped_at": "2025-01-01T13:00:00.000Z",
+        "stopped_at": f"{DAY}T13:00:00.000Z",
         "meter_stop_wh": 14250.0,
         "energy_kwh": 2.25,
         "reason": "EVDisconnected",

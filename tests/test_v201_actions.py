@@ -9,6 +9,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from .charge_point import DAY
 from .charge_point_201 import booted201, connect201
 from .test_actions import (
     ABSOLUTE_PROFILE,
@@ -252,7 +253,7 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
         {
             "status": "Accepted",
             "connector_id": 1,
-            "schedule_start": "2025-01-01T12:00:00+00:00",
+            "schedule_start": f"{DAY}T12:00:00+00:00",
             "charging_schedule": {
                 "duration": 3600,
                 "charging_rate_unit": "A",

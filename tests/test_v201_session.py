@@ -19,10 +19,11 @@ from custom_components.ocpp_csms.const import (
     EVENT_TRANSACTION_STOPPED,
 )
 
+from .charge_point import DAY
 from .charge_point_201 import booted201, connect201
 from .test_session import state
 
-EARLIER = "2025-01-01T11:00:00.000Z"
+EARLIER = f"{DAY}T11:00:00.000Z"
 
 
 def status(hass: HomeAssistant, scope: str = "CP1/1") -> str:
@@ -159,10 +160,10 @@ async def test_offline_transaction_replayed(
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     async with connect201(port, "CP1") as station:
         await booted201(hass, station)
-        for event_type, energy, state_name in (
-            ("Started", 2000, "Charging"),
-            ("Updated", 3000, "Charging"),
-            ("Ended", 4500, "EVConnected"),
+        for event_type, energy, state_name, minute in (
+            ("Started", 2000, "Charging", 0),
+            ("Updated", 3000, "Charging", 10),
+            ("Ended", 4500, "EVConnected", 20),
         ):
             await station.transaction_event(
                 event_type,
@@ -171,13 +172,13 @@ async def test_offline_transaction_replayed(
                 id_token="CARD-9",
                 charging_state=state_name,
                 energy_wh=energy,
-                timestamp=EARLIER,
+                timestamp=f"{DAY}T11:{minute:02d}:00.000Z",
                 offline=True,
             )
         await hass.async_block_till_done()
         assert status(hass) == "available"
     assert stopped[0].data["transaction_id"] == "offline-1"
-    assert stopped[0].data["started_at"] == "2025-01-01T11:00:00.000Z"
+    assert stopped[0].data["started_at"] == f"{DAY}T11:00:00.000Z"
     assert stopped[0].data["energy_kwh"] == 2.5
 
 
@@ -264,7 +265,7 @@ async def test_station_notifications(
     assert security[0].data == {
         "cp_id": "CP1",
         "type": "TamperDetectionActivated",
-        "timestamp": "2025-01-01T11:00:00.000Z",
+        "timestamp": f"{DAY}T11:00:00.000Z",
         "tech_info": "lid open",
     }
 

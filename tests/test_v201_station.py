@@ -18,7 +18,7 @@ from websockets.exceptions import InvalidStatus
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import NOW, connect
+from .charge_point import DAY, NOW, connect
 from .charge_point_201 import booted201, connect201, variable
 from .test_controls import act
 from .test_planning import FULL_HOUR_KWH, HOUR, hourly_prices, plan_charging, this_hour
@@ -196,7 +196,7 @@ async def test_bad_input_gets_2_0_1_errors(
         boot = {"chargingStation": {"model": "M", "vendorName": "V"}, "reason": "PowerUp"}
         assert (await exchange([2, "b1", "BootNotification", boot]))[2]["status"] == "Accepted"
         status = {
-            "timestamp": "2025-01-01T12:00:00Z",
+            "timestamp": f"{DAY}T12:00:00Z",
             "connectorStatus": "Available",
             "evseId": 99,
             "connectorId": 1,

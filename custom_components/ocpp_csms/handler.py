@@ -18,7 +18,7 @@ from .const import (
     EVENT_TRANSACTION_STOPPED,
 )
 from .measurands import normalize_sample
-from .model import ENERGY_REGISTER_KEY, BootInfo, Charger, Connector, MeterSample, Transaction
+from .model import BootInfo, Charger, Connector, MeterSample, Transaction
 from .protocol.interface import (
     OCCUPIED,
     AuthStatus,
@@ -35,6 +35,9 @@ if TYPE_CHECKING:
     from .manager import CentralSystem
 
 _LOGGER = logging.getLogger(__name__)
+
+# The reason of a session closed because the charger started another one without stopping it.
+NEVER_STOPPED = "NeverStopped"
 
 # Statuses of a connector with a vehicle plugged in.
 _OCCUPIED_STATUSES = frozenset(
@@ -99,31 +102,35 @@ class ChargerLink:
         status = None if start.id_tag is None else self._central.authorize(start.id_tag)
         if start.transaction_id is not None and self._seen_before(start):
             return start.transaction_id, status
-        transaction_id = start.transaction_id or self._central.next_transaction_id()
         connector = self._connector(start.connector_id)
-        if connector.transaction is not None:
+        running = connector.transaction
+        if running is not None and start.transaction_id is None and _same_start(running, start):
+            return running.id, status  # sent again: its answer was lost
+        transaction_id = start.transaction_id or self._central.next_transaction_id()
+        if running is not None:
             _LOGGER.warning(
                 "%s: connector %s started transaction %s while %s was open; closing the old one",
                 self.cp_id,
                 start.connector_id,
                 transaction_id,
-                connector.transaction.id,
+                running.id,
             )
-            connector.last_transaction = connector.transaction
-        meter_start = start.meter_start_wh
-        if meter_start is None and (register := connector.registers.get(ENERGY_REGISTER_KEY)):
-            meter_start = None if register.last is None else register.last * 1000
-        connector.transaction = Transaction(
+            self._close(connector, running, start.timestamp, None, NEVER_STOPPED)
+        transaction = connector.transaction = Transaction(
             id=transaction_id,
             connector_id=start.connector_id,
             id_tag=start.id_tag,
             started_at=start.timestamp,
-            meter_start_wh=meter_start,
-            meter_last_wh=meter_start,
+            meter_start_wh=start.meter_start_wh,
         )
         if start.meter_start_wh is not None:
             self._record_register(connector, start.meter_start_wh, start)
-        self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(connector.transaction))
+        elif (reading := connector.energy_reading(before=start.timestamp)) is not None:
+            # No start reading: the session counts from the register's last reading.
+            transaction.meter_start_wh = round(reading * 1000, 6)
+            max_kw = self._central.max_power_kw(self.cp_id)
+            transaction.track(reading, start.timestamp, utc_now(), max_kw)
+        self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(transaction))
         self._changed(start.connector_id, save_in=0)
         return transaction_id, status
 
@@ -146,29 +153,38 @@ class ChargerLink:
             if self.known_transaction(stop.transaction_id) is None:
                 self._log_unknown_transaction(stop.transaction_id, "StopTransaction")
             return status
-        transaction = connector.transaction
         self._apply_samples(connector, list(stop.samples))
-        meter_stop = stop.meter_stop_wh
-        if meter_stop is None:
-            meter_stop = transaction.meter_last_wh
-        transaction.stopped_at = stop.timestamp
-        transaction.meter_stop_wh = meter_stop
-        transaction.meter_last_wh = meter_stop
-        transaction.reason = stop.reason or "Local"
-        connector.transaction = None
-        connector.last_transaction = transaction
         if stop.meter_stop_wh is not None:
             self._record_register(connector, stop.meter_stop_wh, stop)
+        self._close(
+            connector, connector.transaction, stop.timestamp, stop.meter_stop_wh, stop.reason
+        )
+        return status
+
+    def _close(
+        self,
+        connector: Connector,
+        transaction: Transaction,
+        at: datetime,
+        meter_stop_wh: float | None,
+        reason: str | None,
+    ) -> None:
+        transaction.stopped_at = at
+        transaction.meter_stop_wh = (
+            meter_stop_wh if meter_stop_wh is not None else transaction.meter_last_wh
+        )
+        transaction.reason = reason or "Local"
+        connector.transaction = None
+        connector.last_transaction = transaction
         data = self._event_data(transaction) | {
-            "stopped_at": format_timestamp(stop.timestamp),
-            "meter_stop_wh": meter_stop,
+            "stopped_at": format_timestamp(at),
+            "meter_stop_wh": transaction.meter_stop_wh,
             "energy_kwh": transaction.energy_kwh,
             "reason": transaction.reason,
         }
         self._central.fire(EVENT_TRANSACTION_STOPPED, data)
         self._changed(connector.id, save_in=0)
         self._central.plans.session_ended(self.cp_id, connector.id)
-        return status
 
     def known_transaction(self, transaction_id: int | str) -> KnownTransaction | None:
         """Where a transaction runs or ran, if it is known."""
@@ -228,7 +244,8 @@ class ChargerLink:
         return connector
 
     def _apply_samples(self, connector: Connector, samples: list[MeterSample]) -> None:
-        if new_keys := connector.apply_samples(samples):
+        max_kw = self._central.max_power_kw(self.cp_id)
+        if new_keys := connector.apply_samples(samples, utc_now(), max_kw):
             self._central.measurands_added(self.charger, connector.id, new_keys)
 
     def _record_register(
@@ -258,3 +275,12 @@ class ChargerLink:
         if transaction_id not in self._unknown_transactions:
             self._unknown_transactions.add(transaction_id)
             _LOGGER.warning("%s: %s for unknown transaction %s", self.cp_id, action, transaction_id)
+
+
+def _same_start(transaction: Transaction, start: TransactionStart) -> bool:
+    """Whether ``start`` is the start of ``transaction`` sent again."""
+    return (transaction.id_tag, transaction.meter_start_wh, transaction.started_at) == (
+        start.id_tag,
+        start.meter_start_wh,
+        start.timestamp,
+    )

@@ -65,6 +65,7 @@ from .protocol.interface import (
     Registration,
     TriggerableMessage,
 )
+from .protocol.wire import clock_transaction_id, utc_now
 from .server import OcppServer, create_ssl_context
 from .smart_charging.profile import (
     DEFAULT_PHASES,
@@ -82,6 +83,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # How soon a Pending or Rejected charger should boot again.
 RETRY_BOOT_INTERVAL = 60
+# Registers rising faster than this many times the charger's rated power are implausible.
+PLAUSIBLE_POWER_FACTOR = 2
 # How long a known charger that connected may stay silent before it is configured without a
 # BootNotification (it reconnected without rebooting). Any other message ends the wait.
 RECONNECT_GRACE = 10.0
@@ -355,6 +358,12 @@ class CentralSystem:
         """The highest current a charger's installation allows, as the user set it."""
         return float(self.charger_options(cp_id).get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
 
+    def max_power_kw(self, cp_id: str) -> float:
+        """Twice what the charger is set to deliver: faster-rising registers are implausible."""
+        amps = self.rated_current(cp_id)
+        watts = self.electrical(cp_id).to_unit(amps, RateUnit.AMPS, RateUnit.WATTS)
+        return PLAUSIBLE_POWER_FACTOR * watts / 1000
+
     def electrical(self, cp_id: str) -> Electrical:
         """How a charger's connectors turn amps into watts, as the user described it."""
         options = self.charger_options(cp_id)
@@ -412,9 +421,13 @@ class CentralSystem:
             self._configure(cp_id)
 
     def next_transaction_id(self) -> int:
-        """A transaction id never handed out before by this central system."""
-        transaction_id = self._next_transaction_id
-        self._next_transaction_id += 1
+        """A transaction id never handed out before by this central system.
+
+        Never below the seconds since 2020 either, so that ids stay new even when the stored
+        counter is lost (ids are handed out far less than once a second).
+        """
+        transaction_id = max(self._next_transaction_id, clock_transaction_id(utc_now()))
+        self._next_transaction_id = transaction_id + 1
         return transaction_id
 
     def fire(self, event_type: str, data: dict[str, Any]) -> None:

@@ -134,10 +134,10 @@ def normalize_sample(
         number = float(value)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(number):
-        return None
     measurand = measurand or DEFAULT_MEASURAND
     scaled, exposed_unit = _scale(number, unit or implied_unit(measurand))
+    if not math.isfinite(scaled):  # 1e308 kW is finite until it is scaled to W
+        return None
     return MeterSample(
         key=measurand_key(measurand, phase, location),
         measurand=measurand,

@@ -8,10 +8,12 @@ that read the part that changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, time
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+import math
 from typing import Any
 
+from .register import Register
 from .smart_charging.charging_plan import ChargingPlan
 from .smart_charging.profile import RateUnit
 
@@ -19,8 +21,9 @@ type Listener = Callable[[], None]
 
 ENERGY_REGISTER_KEY = "energy_active_import_register"
 SMART_CHARGING = "SmartCharging"
-# Register readings this much below the last one are rounding, not a reset (kWh, kvarh).
-REGISTER_JITTER = 0.001
+# A reading stamped before the one shown is a replay, unless the one shown arrived this long
+# ago: then the charger's clock went back, and its readings must not be ignored for ever.
+REPLAY_WINDOW = timedelta(minutes=10)
 
 
 @dataclass(slots=True)
@@ -35,10 +38,12 @@ class MeterSample:
     phase: str | None = None
     location: str | None = None
     context: str | None = None
+    received: datetime | None = None  # when the central system got it (None: not yet)
 
     def as_dict(self) -> dict[str, Any]:
         """Serialise for storage."""
         return {
+            "received": None if self.received is None else self.received.isoformat(),
             "key": self.key,
             "measurand": self.measurand,
             "value": self.value,
@@ -52,69 +57,63 @@ class MeterSample:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> MeterSample:
         """Restore from storage."""
-        return cls(**{**data, "timestamp": datetime.fromisoformat(data["timestamp"])})
-
-
-@dataclass(slots=True)
-class Register:
-    """Keeps a cumulative register (energy) from ever going backwards.
-
-    Chargers reset registers: some count per session, some restart at 0 after a reboot or a
-    meter swap, and some send a stray 0 once. One lower reading is held back, as it may be a
-    glitch; a second one in a row is a reset, and the register then continues from its last
-    value (``offset``). So the sensor never drops, the Energy dashboard sees no spike, and
-    ``total_increasing`` statistics stay right.
-    """
-
-    offset: float = 0.0
-    last: float | None = None  # the charger's last accepted reading
-    held: float | None = None  # a lower reading waiting for the next one
-
-    def continued(self, reading: float) -> float | None:
-        """The value to show for a reading, or None to keep showing the previous one."""
-        if self.last is None or reading >= self.last:
-            self.last, self.held = reading, None
-        elif reading >= self.last - REGISTER_JITTER:
-            self.held = None  # rounding noise: keep the higher reading
-        elif self.held is None:
-            self.held = reading
-            return None
-        else:  # lower twice in a row: the register was reset
-            self.offset += self.last
-            self.last, self.held = reading, None
-        return round(self.last + self.offset, 9)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Serialise for storage."""
-        return {"offset": self.offset, "last": self.last, "held": self.held}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Register:
-        """Restore from storage."""
-        return cls(**data)
+        received = data.get("received")
+        value = float(data["value"])
+        if not math.isfinite(value):
+            raise ValueError(f"meter value {value!r}")
+        return cls(
+            key=str(data["key"]),
+            measurand=str(data["measurand"]),
+            value=value,
+            unit=data.get("unit"),
+            timestamp=_aware(datetime.fromisoformat(data["timestamp"])),
+            phase=data.get("phase"),
+            location=data.get("location"),
+            context=data.get("context"),
+            received=None if received is None else _aware(datetime.fromisoformat(received)),
+        )
 
 
 @dataclass(slots=True)
 class Transaction:
-    """A charging session as the charger reported it."""
+    """A charging session as the charger reported it.
+
+    ``meter_*_wh`` are the charger's own readings, as it sent them (for the events). The
+    session's energy is counted on a register of its own (``register.py``), fed with the
+    energy readings stamped within the session: a glitch or reset of the meter never shows in
+    it, and a session replayed from an offline queue counts its own readings.
+    """
 
     id: int | str
     connector_id: int
     id_tag: str | None
     started_at: datetime
-    meter_start_wh: float | None  # None until the first reading when the charger sent none
-    meter_last_wh: float | None = None
+    meter_start_wh: float | None  # None when the charger sent none
+    meter_last_wh: float | None = None  # the last accepted reading of the session
     stopped_at: datetime | None = None
     meter_stop_wh: float | None = None
     reason: str | None = None
+    energy_start_kwh: float | None = None  # the session register's first accepted value
+    meter: Register = field(default_factory=Register)
 
     @property
     def energy_kwh(self) -> float:
-        """Energy delivered so far (never negative)."""
-        last = self.meter_stop_wh if self.meter_stop_wh is not None else self.meter_last_wh
-        if last is None or self.meter_start_wh is None:
+        """Energy delivered so far (never negative, never going down)."""
+        last = self.meter.value
+        if self.energy_start_kwh is None or last is None:
             return 0.0
-        return round(max(0.0, last - self.meter_start_wh) / 1000, 6)
+        return round(max(0.0, last - self.energy_start_kwh), 6)
+
+    def track(self, reading_kwh: float, at: datetime, received: datetime, max_kw: float) -> None:
+        """Count an energy register reading of the charger, if it falls within the session."""
+        if at < self.started_at or (self.stopped_at is not None and at > self.stopped_at):
+            return
+        if (value := self.meter.update(reading_kwh, at, received, max_kw)) is None:
+            return
+        if self.energy_start_kwh is None:
+            self.energy_start_kwh = value
+        if (reading := self.meter.reading) is not None:
+            self.meter_last_wh = round(reading * 1000, 6)
 
     def duration_s(self, now: datetime) -> float:
         """Seconds from start to stop (or to now while it runs)."""
@@ -133,19 +132,46 @@ class Transaction:
             "stopped_at": self.stopped_at.isoformat() if self.stopped_at else None,
             "meter_stop_wh": self.meter_stop_wh,
             "reason": self.reason,
+            "energy_start_kwh": self.energy_start_kwh,
+            "meter": self.meter.as_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Transaction:
         """Restore from storage."""
+        transaction_id = data["id"]
+        if not isinstance(transaction_id, int | str) or isinstance(transaction_id, bool):
+            raise TypeError(f"transaction id {transaction_id!r}")
         stopped = data.get("stopped_at")
+        id_tag = data.get("id_tag")
         return cls(
-            **{
-                **data,
-                "started_at": datetime.fromisoformat(data["started_at"]),
-                "stopped_at": datetime.fromisoformat(stopped) if stopped else None,
-            }
+            id=transaction_id,
+            connector_id=int(data["connector_id"]),
+            id_tag=None if id_tag is None else str(id_tag),
+            started_at=_aware(datetime.fromisoformat(data["started_at"])),
+            meter_start_wh=_finite_or_none(data.get("meter_start_wh")),
+            meter_last_wh=_finite_or_none(data.get("meter_last_wh")),
+            stopped_at=_aware(datetime.fromisoformat(stopped)) if stopped else None,
+            meter_stop_wh=_finite_or_none(data.get("meter_stop_wh")),
+            reason=data.get("reason"),
+            energy_start_kwh=_finite_or_none(data.get("energy_start_kwh")),
+            meter=Register.from_dict(data["meter"]),
         )
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError(f"naive time {value.isoformat()}")
+    return value
+
+
+def _finite_or_none(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"not a finite number: {value!r}")
+    return number
 
 
 @dataclass(slots=True)
@@ -196,39 +222,44 @@ class Connector:
         """The running session, else the last one (its values stay visible)."""
         return self.transaction or self.last_transaction
 
-    def apply_samples(self, samples: list[MeterSample]) -> set[str]:
+    def apply_samples(
+        self, samples: list[MeterSample], received: datetime, max_kw: float
+    ) -> set[str]:
         """Keep the newest sample per key; return keys seen for the first time.
 
-        Registers are kept continuous (:class:`Register`); the session's energy is counted
-        on the charger's own readings.
+        Registers follow :class:`~.register.Register` (``max_kw``: the most the charger can
+        deliver), and the running session counts its energy on the energy register. Other
+        measurands keep the newest reading: one stamped before the shown one is a replay.
         """
         new_keys: set[str] = set()
         for sample in samples:
+            sample.received = received
             current = self.meter.get(sample.key)
-            if current is not None and current.timestamp > sample.timestamp:
-                continue  # a replayed older reading must not overwrite newer state
             if sample.key == ENERGY_REGISTER_KEY and self.transaction is not None:
-                self._track_session_meter(self.transaction, sample)
+                self.transaction.track(sample.value, sample.timestamp, received, max_kw)
             if sample.measurand.endswith(".Register"):
-                register = self.registers.get(sample.key)
-                if register is None:
-                    register = self.registers[sample.key] = Register(
-                        last=None if current is None else current.value
-                    )
-                if (value := register.continued(sample.value)) is None:
+                if (value := self._continue_register(sample, max_kw)) is None:
                     continue
-                sample = replace(sample, value=value)  # noqa: PLW2901
+                sample.value = value
+            elif current is not None and _is_replay(sample, current):
+                continue
             if current is None:
                 new_keys.add(sample.key)
             self.meter[sample.key] = sample
         return new_keys
 
-    @staticmethod
-    def _track_session_meter(transaction: Transaction, sample: MeterSample) -> None:
-        if sample.timestamp >= transaction.started_at:
-            transaction.meter_last_wh = sample.value * 1000
-            if transaction.meter_start_wh is None:
-                transaction.meter_start_wh = transaction.meter_last_wh
+    def _continue_register(self, sample: MeterSample, max_kw: float) -> float | None:
+        if (register := self.registers.get(sample.key)) is None:
+            register = self.registers[sample.key] = Register()
+        assert sample.received is not None  # noqa: S101 - set by apply_samples
+        return register.update(sample.value, sample.timestamp, sample.received, max_kw)
+
+    def energy_reading(self, before: datetime) -> float | None:
+        """The charger's last energy register reading (kWh), if it was taken by ``before``."""
+        register = self.registers.get(ENERGY_REGISTER_KEY)
+        if register is None or register.last is None or register.last.at > before:
+            return None
+        return register.last.reading
 
     def as_dict(self) -> dict[str, Any]:
         """Serialise for storage."""
@@ -338,6 +369,13 @@ class Capabilities:
             sampled_measurands=None if measurands is None else tuple(measurands),
             configuration=dict(data.get("configuration", {})),
         )
+
+
+def _is_replay(sample: MeterSample, current: MeterSample) -> bool:
+    if sample.timestamp >= current.timestamp or current.received is None:
+        return False
+    assert sample.received is not None  # noqa: S101 - set by apply_samples
+    return sample.received - current.received < REPLAY_WINDOW
 
 
 def _sorted_or_none(values: frozenset[str] | None) -> list[str] | None:

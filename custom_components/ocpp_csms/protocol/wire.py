@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import re
 import secrets
 from typing import Any
@@ -16,9 +16,29 @@ def new_id() -> int:
     return secrets.randbelow(2**31 - 1) + 1
 
 
+# Transaction ids counted from here never go below the seconds since (see clock_transaction_id).
+_TRANSACTION_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+# A charger's timestamp this far ahead of the central system's clock, or this far behind, is
+# a broken clock (a reset RTC reads 1970, a bad one 9999): the time of arrival is used instead.
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+MAX_CLOCK_BEHIND = timedelta(days=31)
+
+
 def utc_now() -> datetime:
     """Return the current time in UTC."""
     return datetime.now(UTC)
+
+
+def clock_transaction_id(now: datetime) -> int:
+    """The lowest transaction id to hand out at ``now``: whole seconds since 2020."""
+    return int((now - _TRANSACTION_EPOCH).total_seconds())
+
+
+def sane_time(value: datetime, now: datetime) -> datetime:
+    """A charger's time, or ``now`` when its clock is clearly wrong."""
+    if now - MAX_CLOCK_BEHIND <= value <= now + MAX_CLOCK_AHEAD:
+        return value
+    return now
 
 
 def format_timestamp(value: datetime) -> str:
@@ -45,17 +65,20 @@ def to_wire(data: dict[str, Any]) -> dict[str, Any]:
     return wired
 
 
-def parse_timestamp(value: str | None) -> datetime:
-    """Parse a charger's timestamp; naive means UTC, unreadable means now."""
-    if not value:
-        return utc_now()
+def _parse(value: str) -> datetime | None:
+    """A timestamp in UTC (naive means UTC), None when it cannot be read."""
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return utc_now()
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: 9999-12-31T23:59:59-01:00 in UTC
+        return None
+
+
+def parse_timestamp(value: str | None) -> datetime:
+    """When a charger says something happened: unreadable or clearly wrong means now."""
+    now = utc_now()
+    parsed = _parse(value) if value else None
+    return now if parsed is None else sane_time(parsed, now)
 
 
 def to_snake(value: str) -> str:
@@ -64,8 +87,8 @@ def to_snake(value: str) -> str:
 
 
 def datetime_or_none(value: str | None) -> datetime | None:
-    """A charger's optional timestamp."""
-    return None if value is None else parse_timestamp(value)
+    """A time in a charger's answer (a schedule's start), as given; None when absent."""
+    return None if value is None else (_parse(value) or utc_now())
 
 
 def split_list(value: str | None) -> tuple[str, ...] | None:

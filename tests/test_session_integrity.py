@@ -1,0 +1,80 @@
+"""Sessions are never duplicated, lost or given an id twice."""
+
+from __future__ import annotations
+
+from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+
+from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STARTED, EVENT_TRANSACTION_STOPPED
+from custom_components.ocpp_csms.protocol.wire import clock_transaction_id, utc_now
+
+from .charge_point import DAY, booted, connect
+
+
+async def test_resent_start_gets_the_same_transaction(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger that lost the answer sends the same start again: one session, one id."""
+    started = async_capture_events(hass, EVENT_TRANSACTION_STARTED)
+    stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        first, _ = await cp.start_transaction(1, "CARD", 1000)
+        again, status = await cp.start_transaction(1, "CARD", 1000)
+        assert (again, status) == (first, "Accepted")
+        await cp.meter(1, [{"value": "2000", "unit": "Wh"}], transaction_id=first)
+        await cp.stop_transaction(first, 2500)
+        await hass.async_block_till_done()
+    assert [e.data["transaction_id"] for e in started] == [first]
+    assert [(e.data["transaction_id"], e.data["energy_kwh"]) for e in stopped] == [(first, 1.5)]
+
+
+async def test_session_never_stopped_is_closed_with_an_event(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A crashed charger starts the next session: the old one ends with its energy, said so."""
+    stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        lost, _ = await cp.start_transaction(1, "CARD", 1000, timestamp=f"{DAY}T12:00:00Z")
+        await cp.meter(
+            1,
+            [{"value": "3000", "unit": "Wh"}],
+            transaction_id=lost,
+            timestamp=f"{DAY}T12:30:00Z",
+        )
+        assert await cp.boot() == "Accepted"  # it crashed and came back
+        following, _ = await cp.start_transaction(1, "CARD", 3000, timestamp=f"{DAY}T13:00:00Z")
+        await hass.async_block_till_done()
+        assert following != lost
+        assert hass.states.get("sensor.cp1_transaction_id").state == str(following)
+    assert len(stopped) == 1
+    assert stopped[0].data | {"started_at": None} == {
+        "cp_id": "CP1",
+        "connector_id": 1,
+        "transaction_id": lost,
+        "id_tag": "CARD",
+        "started_at": None,
+        "meter_start_wh": 1000,
+        "stopped_at": f"{DAY}T13:00:00.000Z",
+        "meter_stop_wh": 3000,
+        "energy_kwh": 2.0,
+        "reason": "NeverStopped",
+    }
+
+
+async def test_transaction_ids_stay_new_without_the_store(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Ids never go below the seconds since 2020, so a lost store cannot hand out old ones."""
+    floor = clock_transaction_id(utc_now())
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        first, _ = await cp.start_transaction(1, "CARD", 0)
+        await cp.stop_transaction(first, 10)
+        second, _ = await cp.start_transaction(1, "CARD", 10)
+        await cp.call(call.Heartbeat())
+    assert first >= floor
+    assert second > first
+    assert second < 2**31  # a 1.6 transactionId is a 32-bit integer on many chargers
