@@ -51,7 +51,7 @@ from .credentials import HandshakeAuth
 from .devices import move_first_connector_to_child_device, update_charger_device
 from .errors import charger_error, invalid
 from .handler import ChargerLink
-from .journal import Journal
+from .journal import Journal, is_secret_setting
 from .model import BootInfo, Charger
 from .planning import ChargingPlans
 from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
@@ -162,13 +162,15 @@ class CentralSystem:
             self._chargers[cp_id] = stored.get(cp_id) or Charger(cp_id)
         self._passwords = self._current_passwords()
         await self.hass.async_add_executor_job(read_schemas)
-        self.plans.async_start()
         ssl_context = None
         if self.data.get(CONF_SSL):
             ssl_context = await self.hass.async_add_executor_job(
                 create_ssl_context, self.data[CONF_SSL_CERTFILE], self.data.get(CONF_SSL_KEYFILE)
             )
         await self.server.async_start(ssl_context)
+        # Only a central system that started follows plans: one whose port was busy (and is
+        # retried) must leave no timer behind that would later save its stale state.
+        self.plans.async_start()
 
     async def async_stop(self) -> None:
         """Close every connection, free the port and save."""
@@ -599,6 +601,12 @@ class CentralSystem:
         charger.accepted = True  # it booted, or it still counts itself accepted
         changed = not charger.layout_known
         if capabilities is not None:
+            # Never kept: a charger's own password (AuthorizationKey, BasicAuthPassword).
+            capabilities.configuration = {
+                key: value
+                for key, value in capabilities.configuration.items()
+                if not is_secret_setting(key)
+            }
             changed |= capabilities != charger.capabilities
             charger.capabilities = capabilities
             charger.number_of_connectors = capabilities.number_of_connectors or 0

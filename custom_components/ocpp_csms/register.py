@@ -106,8 +106,11 @@ class Register:
         held = self.held
         if held is not None and held.allows(reading, at, received, max_kw):
             # Confirmed: the register restarted from ``held``. Carry on from the shown value.
-            self.offset += last.reading - min(held.reading, reading)
+            shown = last.reading + self.offset
+            self.offset = shown - min(held.reading, reading)
             self.last, self.held = _Mark(reading, at, received), None
+            while round(reading + self.offset, 9) < round(shown, 9):  # float rounding
+                self.offset = math.nextafter(self.offset, math.inf)
             return self.value
         self.held = _Mark(reading, at, received)
         return None
