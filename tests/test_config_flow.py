@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -29,6 +30,7 @@ from custom_components.ocpp_csms.const import (
     CONF_VOLTAGE,
     DOMAIN,
 )
+from custom_components.ocpp_csms.manager import CentralSystem
 
 from .conftest import charger_subentry
 
@@ -156,18 +158,27 @@ async def test_tls_certificate_that_is_not_pem(
 async def test_reconfigure_moves_port(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
-    """Reconfigure changes the port and reloads the central system on it."""
+    """Reconfigure changes the port and reloads the central system on it, once."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         new_port = sock.getsockname()[1]
+    starts: list[int] = []
+    real_start = CentralSystem.async_start
+
+    async def counted_start(self: CentralSystem) -> None:
+        starts.append(self.server.port)
+        await real_start(self)
+
     result = await central.start_reconfigure_flow(hass)
     assert result["step_id"] == "reconfigure"
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: new_port}
-    )
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "reconfigure_successful"
-    await hass.async_block_till_done()
+    with patch.object(CentralSystem, "async_start", counted_start):
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {CONF_HOST: "127.0.0.1", CONF_PORT: new_port}
+        )
+        assert result["type"] is FlowResultType.ABORT
+        assert result["reason"] == "reconfigure_successful"
+        await hass.async_block_till_done()
+    assert starts == [new_port]
     assert central.data[CONF_PORT] == new_port
     assert central.runtime_data.server.port == new_port
     assert central.state is ConfigEntryState.LOADED

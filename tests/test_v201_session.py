@@ -295,13 +295,13 @@ async def test_reconnect_mid_session(
         await hass.async_block_till_done()
         assert status(hass) == "suspended_evse"
         await station.transaction_event("Ended", "tx-long", seq_no=9, energy_wh=3000)
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)  # its report, too
         assert status(hass) == "finishing"
     async with connect201(port, "CP1") as station:
         await booted201(hass, station)
         # Its answer was lost, so the station sends the Ended event again on a new connection.
         await station.transaction_event("Ended", "tx-long", seq_no=9, energy_wh=3000)
-        await hass.async_block_till_done()
+        await hass.async_block_till_done(wait_background_tasks=True)
         assert status(hass) == "available"
     assert len(stopped) == 1
     assert stopped[0].data["energy_kwh"] == 3.0

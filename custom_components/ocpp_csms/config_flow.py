@@ -254,7 +254,9 @@ class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
             else:
                 errors = await _async_validate_server(self.hass, user_input, check_port=moved)
             if not errors:
-                return self.async_update_reload_and_abort(entry, data=user_input)
+                # The update listener reloads the entry when its data changed: once.
+                self.hass.config_entries.async_update_entry(entry, data=user_input)
+                return self.async_abort(reason="reconfigure_successful")
         return self.async_show_form(
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(

@@ -529,6 +529,8 @@ class CentralSystem:
             self.hass.loop.call_soon(self._dismiss_discovery, cp_id)
         for cp_id in self._chargers.keys() - current.keys():
             self._chargers.pop(cp_id)
+            self.plans.async_forget(cp_id)
+            self._cancel_configure(cp_id)
             self._entity_ids.pop(cp_id, None)
             if (session := self._sessions.get(cp_id)) is not None:
                 self.background(session.close(), f"disconnect removed charger {cp_id}")

@@ -97,6 +97,15 @@ class ChargingPlans:
         self._deadlines.clear()
         self._price_listeners.clear()
 
+    @callback
+    def async_forget(self, cp_id: str) -> None:
+        """A charger was removed: stop its deadlines and price listeners."""
+        for timers in (self._deadlines, self._price_listeners):
+            for key in [key for key in timers if key[0] == cp_id]:
+                timers.pop(key)()
+        for key in [key for key in self._prices_used if key[0] == cp_id]:
+            del self._prices_used[key]
+
     # Making and clearing plans
 
     async def async_plan(
