@@ -8,7 +8,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import connect
+from .charge_point import booted, connect
 
 
 def device_of(hass: HomeAssistant, unique_id: str, platform: str = "sensor") -> dr.DeviceEntry:
@@ -80,3 +80,18 @@ async def test_charger_level_meter(
         await cp.meter(0, [{"value": "98765", "unit": "Wh"}])
         await hass.async_block_till_done()
         assert device_of(hass, "CP1/energy_active_import_register").identifiers == {(DOMAIN, "CP1")}
+
+
+async def test_more_connectors_after_a_reboot(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger whose configuration later says two connectors gets connector 1 its device."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        assert device_of(hass, "CP1/1/status").identifiers == {(DOMAIN, "CP1")}
+        cp.configuration["NumberOfConnectors"] = "2"
+        assert await cp.boot() == "Accepted"
+        await cp.wait_for_call("GetConfiguration", count=2)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert device_of(hass, "CP1/1/status").identifiers == {(DOMAIN, "CP1/1")}
+        assert device_of(hass, "CP1/2/status").identifiers == {(DOMAIN, "CP1/2")}

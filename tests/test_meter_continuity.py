@@ -24,14 +24,14 @@ T0 = datetime(2025, 1, 1, 12, tzinfo=UTC)
 MAX_KW = 44.0
 
 
-def register_states(hass: HomeAssistant) -> list[float]:
-    """Every numeric state the register sensor takes from now on."""
+def numeric_states(hass: HomeAssistant, entity_id: str = REGISTER) -> list[float]:
+    """Every numeric state an entity takes from now on."""
     seen: list[float] = []
 
     @callback
     def record(event: Event) -> None:
         state = event.data["new_state"]
-        if event.data["entity_id"] == REGISTER and state is not None:
+        if event.data["entity_id"] == entity_id and state is not None:
             with suppress(ValueError):  # unavailable/unknown is not a value
                 seen.append(float(state.state))
 
@@ -70,18 +70,32 @@ def test_register_holds_one_implausible_reading_then_continues() -> None:
     assert Register.from_dict(register.as_dict()) == register
 
 
-async def test_stray_zero_does_not_reach_the_sensor(
-    hass: HomeAssistant, central: MockConfigEntry, port: int
+@pytest.mark.parametrize(
+    ("readings_wh", "shown_kwh"),
+    [
+        ([10_000, 0, 10_200], [10.0, 10.2]),  # a stray 0 between real readings
+        (  # a 32-bit overflow, then the 31-bit kind (still 2 GWh too much)
+            [10_000, 4_294_967_295_000, 2_147_483_647, 10_100, 10_300],
+            [10.0, 10.1, 10.3],
+        ),
+    ],
+    ids=["stray-zero", "overflow-spike"],
+)
+async def test_glitches_never_reach_the_sensor(
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    readings_wh: list[int],
+    shown_kwh: list[float],
 ) -> None:
-    """A charger sending 0 once between real readings makes no drop and no spike."""
-    seen = register_states(hass)
+    """A glitch read once is dropped: no drop, no spike, no offset left behind."""
+    seen = numeric_states(hass)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        await send_register(cp, 10_000, 1)
-        await send_register(cp, 0, 2)
-        await send_register(cp, 10_200, 3)
+        for minute, wh in enumerate(readings_wh, start=1):
+            await send_register(cp, wh, minute)
         await hass.async_block_till_done()
-    assert seen == [10.0, 10.2]
+    assert seen == shown_kwh
 
 
 async def test_session_relative_meter_keeps_counting(
@@ -89,7 +103,7 @@ async def test_session_relative_meter_keeps_counting(
 ) -> None:
     """A charger whose register starts at 0 each session still gives a rising total."""
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    seen = register_states(hass)
+    seen = numeric_states(hass)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         for start_minute in (0, 30):
@@ -118,7 +132,7 @@ async def test_offline_queue_is_replayed_in_order(
     """Queued messages with past timestamps are all answered; newer state stays newer."""
     started = async_capture_events(hass, EVENT_TRANSACTION_STARTED)
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    seen = register_states(hass)
+    seen = numeric_states(hass)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         # Back online at 12:50: the charger first reports its register now…
@@ -161,42 +175,11 @@ def right_now() -> str:
     return format_timestamp(utc_now())
 
 
-def session_states(hass: HomeAssistant) -> list[float]:
-    """Every numeric state the session energy sensor takes from now on."""
-    seen: list[float] = []
-
-    @callback
-    def record(event: Event) -> None:
-        state = event.data["new_state"]
-        if event.data["entity_id"] == "sensor.cp1_session_energy" and state is not None:
-            with suppress(ValueError):
-                seen.append(float(state.state))
-
-    hass.bus.async_listen(EVENT_STATE_CHANGED, record)
-    return seen
-
-
-async def test_overflow_spike_leaves_no_offset(
-    hass: HomeAssistant, central: MockConfigEntry, port: int
-) -> None:
-    """A 32-bit overflow read once is dropped; the register carries on where it was."""
-    seen = register_states(hass)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
-        await send_register(cp, 10_000, 1)
-        await send_register(cp, 4_294_967_295_000, 2)
-        await send_register(cp, 2_147_483_647, 3)  # the 31-bit kind, still 2 GWh too much
-        await send_register(cp, 10_100, 4)
-        await send_register(cp, 10_300, 5)
-        await hass.async_block_till_done()
-    assert seen == [10.0, 10.1, 10.3]
-
-
 async def test_a_wrong_clock_freezes_nothing(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A reading stamped 9999-12-31 (or 1970) counts as now; later readings still show."""
-    seen = register_states(hass)
+    seen = numeric_states(hass)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         await cp.meter(1, [{"value": "10000", "unit": "Wh"}], timestamp=right_now())
@@ -231,7 +214,7 @@ async def test_huge_values_break_nothing(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """1e308 twice, a negative register and 1e308 kW leave the sensors and the store whole."""
-    seen = register_states(hass)
+    seen = numeric_states(hass)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         await send_register(cp, 10_000, 1)
@@ -267,7 +250,7 @@ async def test_session_energy_follows_the_register_model(
     (The stray 0 is held back, so the sensor never shows it; 14000 Wh at the stop is rounding
     below the last reading of 14000.4 Wh.)
     """
-    energies = session_states(hass)
+    energies = numeric_states(hass, "sensor.cp1_session_energy")
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)

@@ -174,7 +174,7 @@ class CentralSystem:
 
     async def async_stop(self) -> None:
         """Close every connection, free the port and save."""
-        for cp_id in list(self._configure_due):
+        for cp_id in {*self._configure_due, *self._configuring}:
             self._cancel_configure(cp_id)
         self.plans.async_stop()
         await self.server.async_stop()
@@ -612,10 +612,12 @@ class CentralSystem:
             changed |= capabilities != charger.capabilities
             charger.capabilities = capabilities
             charger.number_of_connectors = capabilities.number_of_connectors or 0
-            for connector_id in range(1, charger.number_of_connectors + 1):
-                charger.connector(connector_id)
         # The connectors are known now: their entities are named for the charger's layout.
         charger.layout_known = True
+        for connector_id in range(1, charger.number_of_connectors + 1):
+            if connector_id not in charger.connectors:
+                charger.connector(connector_id)
+                self.connector_added(charger, connector_id)  # moves connector 1 if need be
         if changed and (subentry_id := self._subentry_id(cp_id)) is not None:
             # Connectors, and controls that depend on what the charger supports, appear now.
             for request in _requests_for(charger, subentry_id):

@@ -238,21 +238,22 @@ class Connector:
             if sample.key == ENERGY_REGISTER_KEY and self.transaction is not None:
                 self.transaction.track(sample.value, sample.timestamp, received, max_kw)
             if sample.measurand.endswith(".Register"):
-                if (value := self._continue_register(sample, max_kw)) is None:
+                if (value := self._continue_register(sample, received, max_kw)) is None:
                     continue
                 sample.value = value
-            elif current is not None and _is_replay(sample, current):
+            elif current is not None and _is_replay(sample, current, received):
                 continue
             if current is None:
                 new_keys.add(sample.key)
             self.meter[sample.key] = sample
         return new_keys
 
-    def _continue_register(self, sample: MeterSample, max_kw: float) -> float | None:
+    def _continue_register(
+        self, sample: MeterSample, received: datetime, max_kw: float
+    ) -> float | None:
         if (register := self.registers.get(sample.key)) is None:
             register = self.registers[sample.key] = Register()
-        assert sample.received is not None  # noqa: S101 - set by apply_samples
-        return register.update(sample.value, sample.timestamp, sample.received, max_kw)
+        return register.update(sample.value, sample.timestamp, received, max_kw)
 
     def energy_reading(self, before: datetime) -> float | None:
         """The charger's last energy register reading (kWh), if it was taken by ``before``."""
@@ -371,11 +372,10 @@ class Capabilities:
         )
 
 
-def _is_replay(sample: MeterSample, current: MeterSample) -> bool:
+def _is_replay(sample: MeterSample, current: MeterSample, received: datetime) -> bool:
     if sample.timestamp >= current.timestamp or current.received is None:
         return False
-    assert sample.received is not None  # noqa: S101 - set by apply_samples
-    return sample.received - current.received < REPLAY_WINDOW
+    return received - current.received < REPLAY_WINDOW
 
 
 def _sorted_or_none(values: frozenset[str] | None) -> list[str] | None:
