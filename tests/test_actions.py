@@ -160,12 +160,12 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "set_charging_profile",
-        {"limit": 10},
+        {"limit": 10},  # the whole charger: the limit of its one connector
         "SetChargingProfile",
         {
-            "connector_id": 0,
+            "connector_id": 1,
             "cs_charging_profiles": {
-                "charging_profile_id": 1000,
+                "charging_profile_id": 1001,
                 "stack_level": 0,
                 "charging_profile_purpose": "TxDefaultProfile",
                 "charging_profile_kind": "Relative",

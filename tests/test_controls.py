@@ -8,8 +8,11 @@ from homeassistant.components.switch import DOMAIN as SWITCH
 from homeassistant.const import ATTR_ENTITY_ID, SERVICE_TURN_OFF, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.ocpp_csms.const import DOMAIN
 
 from .charge_point import booted, connect
 
@@ -146,3 +149,29 @@ async def test_timeout(
         assert err.value.translation_key == "charger_timeout"
         await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_unlock")
         assert cp.calls("UnlockConnector")
+
+
+async def test_one_current_limit_per_connector(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """The slider and set_charging_profile's limit write the same profile of each connector."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["NumberOfConnectors"] = "2"
+        await booted(hass, cp, connectors=2)
+        sliders = (
+            "number.cp1_connector_1_maximum_current",
+            "number.cp1_connector_2_maximum_current",
+        )
+        await act(hass, NUMBER, SERVICE_SET_VALUE, sliders[0], **{ATTR_VALUE: 13})
+        device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "CP1")})
+        assert device is not None
+        await hass.services.async_call(
+            DOMAIN, "set_charging_profile", {"device_id": device.id, "limit": 10}, blocking=True
+        )
+        await hass.async_block_till_done()
+        installed = {
+            (call["connector_id"], call["cs_charging_profiles"]["charging_profile_id"])
+            for call in cp.calls("SetChargingProfile")
+        }
+        assert installed == {(1, 1001), (2, 1002)}  # one limit profile per connector, no other
+        assert [hass.states.get(slider).state for slider in sliders] == ["10.0", "10.0"]

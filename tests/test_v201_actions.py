@@ -166,18 +166,18 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
     ),
     (
         "set_charging_profile",
-        {"limit": 10},
+        {"limit": 10},  # the whole station: the limit of its one EVSE
         "SetChargingProfile",
         {
-            "evse_id": 0,
+            "evse_id": 1,
             "charging_profile": {
-                "id": 1000,
+                "id": 1001,
                 "stack_level": 0,
                 "charging_profile_purpose": "TxDefaultProfile",
                 "charging_profile_kind": "Relative",
                 "charging_schedule": [
                     {
-                        "id": 1000,
+                        "id": 1001,
                         "charging_rate_unit": "A",
                         "charging_schedule_period": [{"start_period": 0, "limit": 10.0}],
                     }

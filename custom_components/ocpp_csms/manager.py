@@ -299,20 +299,25 @@ class CentralSystem:
     async def async_set_current_limit(
         self, cp_id: str, connector_id: int, limit: float, unit: RateUnit = RateUnit.AMPS
     ) -> str:
-        """Cap a connector (0: the whole charger) through the integration's limit profile.
+        """Cap a connector (0: every connector) through its limit profile.
 
-        The limit goes out in a unit the charger accepts; the connector remembers it in amps.
+        Each connector has one limit profile, whether the limit is set for it or for the whole
+        charger, so a connector's ``max_current`` is always the limit its charger follows. The
+        limit goes out in a unit the charger accepts; the connector remembers it in amps.
         """
-        status = await self.async_set_charging_profile(
-            cp_id, connector_id, limit_profile(connector_id, limit, unit)
-        )
         charger = self.charger_model(cp_id)
-        amps = self.electrical(cp_id).to_unit(limit, unit, RateUnit.AMPS)
-        targets = range(1, charger.connector_count + 1) if connector_id == 0 else (connector_id,)
+        amps = round(self.electrical(cp_id).to_unit(limit, unit, RateUnit.AMPS), 1)
+        targets = (
+            range(1, max(charger.connector_count, 1) + 1) if connector_id == 0 else (connector_id,)
+        )
+        status = ""
         for target in targets:
-            charger.connector(target).current_limit = round(amps, 1)
+            status = await self.async_set_charging_profile(
+                cp_id, target, limit_profile(target, limit, unit)
+            )
+            charger.connector(target).current_limit = amps
             charger.notify(target)
-        self.save()
+            self.save()
         return status
 
     # Chargers
