@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_INTEGRATION_DISCOVERY
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
@@ -13,7 +15,7 @@ from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, DOMAIN
+from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, CONFIG_VERSION, DOMAIN
 
 from .charge_point import connect
 
@@ -77,6 +79,7 @@ async def test_auto_accept(hass: HomeAssistant, central: MockConfigEntry, port: 
     assert [s.unique_id for s in central.subentries.values()] == ["AUTO-1"]
     assert not discovery_flows(hass)
     assert hass.states.get("sensor.auto_1_status") is not None
+    assert cp.calls("TriggerMessage") == []  # its boot was answered Accepted already
 
 
 @pytest.mark.parametrize("chargers", [[]])
@@ -128,3 +131,38 @@ async def test_charger_added_by_hand_is_accepted_when_it_boots(
     async with connect(port, "HAND-1") as cp:
         assert await cp.boot() == "Accepted"
     assert not discovery_flows(hass)
+
+
+@pytest.mark.parametrize("chargers", [[]])
+async def test_ignored_on_one_central_system_only(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger ignored on one central system is still discovered on another."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        other_port = sock.getsockname()[1]
+    garage = MockConfigEntry(
+        domain=DOMAIN,
+        version=CONFIG_VERSION,
+        title="Garage",
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: other_port},
+    )
+    garage.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(garage.entry_id)
+    async with connect(port, "ROAMER") as cp:
+        assert await cp.boot() == "Pending"
+        await hass.async_block_till_done()
+        await hass.config_entries.flow.async_init(
+            DOMAIN, context={"source": SOURCE_IGNORE}, data={"unique_id": "ROAMER", "title": "x"}
+        )
+        await hass.async_block_till_done()
+        assert await cp.boot() == "Rejected"
+    async with connect(other_port, "ROAMER") as cp:
+        assert await cp.boot() == "Pending"
+        await hass.async_block_till_done()
+        (flow,) = discovery_flows(hass)
+        assert flow["context"]["title_placeholders"] == {"cp_id": "ROAMER"}
+        result = await hass.config_entries.flow.async_configure(flow["flow_id"], {})
+        assert result["reason"] == "charger_added"
+    assert [s.unique_id for s in garage.subentries.values()] == ["ROAMER"]
+    await hass.config_entries.async_unload(garage.entry_id)

@@ -10,6 +10,7 @@ from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
+    ConfigEntryState,
     ConfigFlow,
     ConfigFlowResult,
     ConfigSubentry,
@@ -71,7 +72,7 @@ from .const import (
 from .measurands import MEASURAND_NAMES
 from .server import CHARGE_POINT_ID, create_ssl_context
 from .smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
-from .subentries import central_serving
+from .subentries import IGNORED_ON, central_serving, ignored_by
 
 # OCPP 2.0.1 allows up to 40 characters; some 1.6 chargers take longer ones.
 MAX_PASSWORD_LENGTH = 64
@@ -271,13 +272,30 @@ class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
         """A charger nobody accepted yet connected: ask the user."""
         cp_id = discovery_info[CONF_CP_ID]
         await self.async_set_unique_id(cp_id)
-        self._abort_if_unique_id_configured()
+        if ignored_by(self.hass, cp_id, discovery_info["entry_id"]):
+            return self.async_abort(reason="already_configured")
         entry = self.hass.config_entries.async_get_entry(discovery_info["entry_id"])
         if entry is None or central_serving(self.hass, cp_id) is not None:
             return self.async_abort(reason="already_configured")
         self._discovery = discovery_info
         self.context["title_placeholders"] = {"cp_id": cp_id}
         return await self.async_step_confirm()
+
+    async def async_step_ignore(self, user_input: dict[str, Any]) -> ConfigFlowResult:
+        """Ignore a charger on the central system it is waiting on (not on every one)."""
+        cp_id = user_input["unique_id"]
+        await self.async_set_unique_id(cp_id, raise_on_progress=False)
+        waiting_on = next(
+            (
+                entry.entry_id
+                for entry in self._async_current_entries(include_ignore=False)
+                if entry.state is ConfigEntryState.LOADED
+                and entry.runtime_data.session(cp_id) is not None
+            ),
+            None,
+        )
+        data = {} if waiting_on is None else {IGNORED_ON: waiting_on}
+        return self.async_create_entry(title=user_input["title"], data=data)
 
     async def async_step_confirm(
         self, user_input: dict[str, Any] | None = None

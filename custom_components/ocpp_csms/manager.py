@@ -10,7 +10,6 @@ from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import (
-    SOURCE_IGNORE,
     SOURCE_INTEGRATION_DISCOVERY,
     ConfigEntry,
     ConfigSubentry,
@@ -77,7 +76,7 @@ from .smart_charging.profile import (
     limit_profile,
 )
 from .store import SAVE_DELAY, CentralStore, StoredState
-from .subentries import central_serving, charger_subentries
+from .subentries import central_serving, charger_subentries, ignored_by
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -388,6 +387,8 @@ class CentralSystem:
         charger = self.charger_model(cp_id)
         charger.boot = info
         if not self.is_known(cp_id) and self.entry.options.get(CONF_AUTO_ACCEPT, False):
+            # Accepted by this very answer: no TriggerMessage to ask for another boot.
+            charger.accepted = True
             self._add_charger_subentry(cp_id)
         if self.is_known(cp_id):
             charger.accepted = True
@@ -397,8 +398,7 @@ class CentralSystem:
             self._configure(cp_id)
             return Registration.ACCEPTED, self.heartbeat_interval
         charger.accepted = False
-        ignored = self.hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, cp_id)
-        if ignored is not None and ignored.source == SOURCE_IGNORE:
+        if ignored_by(self.hass, cp_id, self.entry.entry_id):
             return Registration.REJECTED, RETRY_BOOT_INTERVAL
         discovery_flow.async_create_flow(
             self.hass,
