@@ -177,3 +177,30 @@ async def test_charger_added_with_a_password_in_the_ui(
     assert await refused_status(port, "NEW-1") == HTTPStatus.UNAUTHORIZED
     async with connect(port, "NEW-1", password=PASSWORD) as cp:
         assert await cp.boot() == "Accepted"
+
+
+@pytest.mark.parametrize("chargers", [["CP1", "CP2"]])
+async def test_options_change_keeps_unrelated_repairs(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, issue_registry: ir.IssueRegistry
+) -> None:
+    """Changing the heartbeat or a tag keeps a failing charger's repair; a new password ends it."""
+    credentials = central.runtime_data.credentials
+    for cp_id in ("CP1", "CP2"):
+        for attempt in range(FAILURES_BEFORE_REPAIR):
+            await refused_status(port, cp_id, build_authorization_basic(cp_id, f"try {attempt}"))
+        assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id(cp_id)) is not None
+
+    hass.config_entries.async_update_entry(
+        central, options={**central.options, "heartbeat_interval": 120}
+    )
+    await hass.async_block_till_done()
+    for cp_id in ("CP1", "CP2"):
+        assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id(cp_id)) is not None
+
+    subentry = next(s for s in central.subentries.values() if s.data["cp_id"] == "CP2")
+    hass.config_entries.async_update_subentry(
+        central, subentry, data={**subentry.data, CONF_PASSWORD: "a-new-password-1234"}
+    )
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id("CP1")) is not None
+    assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id("CP2")) is None

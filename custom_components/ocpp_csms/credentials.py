@@ -11,7 +11,7 @@ repair issue is raised when a known charger keeps failing.
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 import hmac
@@ -98,9 +98,9 @@ class HandshakeAuth:
         streak = self._streaks.get(cp_id)
         return streak.failures if streak else 0
 
-    def forget(self) -> None:
-        """Start over (the user changed passwords or settings): clear streaks and issues."""
-        for cp_id in list(self._streaks):
+    def forget(self, cp_ids: Iterable[str] | None = None) -> None:
+        """Start over for these chargers (None: all): their streaks and repair issues go."""
+        for cp_id in list(self._streaks) if cp_ids is None else cp_ids:
             self._passed(cp_id)
 
     def issue_id(self, cp_id: str) -> str:

@@ -130,6 +130,7 @@ class CentralSystem:
         self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
         self._entity_ids: dict[str, set[str]] = {}
         self._passwords: dict[str, str | None] = {}
+        self._required = bool(entry.options.get(CONF_REQUIRE_PASSWORD, False))
         self._journals: dict[str, Journal] = {}
         self._configure_due: dict[str, asyncio.TimerHandle] = {}
         self._configuring: dict[str, asyncio.Task[None]] = {}
@@ -139,7 +140,7 @@ class CentralSystem:
             entry.entry_id,
             password_of=self.password_of,
             is_known=self.is_known,
-            required=lambda: bool(self.entry.options.get(CONF_REQUIRE_PASSWORD, False)),
+            required=self._password_required,
         )
         self.server = OcppServer(
             entry.data[CONF_HOST],
@@ -185,9 +186,12 @@ class CentralSystem:
         if dict(self.entry.data) != self.data:
             return True
         self.auth = AuthPolicy.from_options(self.entry.options)
-        self.credentials.forget()
         self._sync_subentries()
-        self._close_connections_with_old_passwords()
+        changed = self._close_connections_with_old_passwords()
+        required = self._password_required()
+        # Refusals are forgotten where the reason for them changed, not for every change.
+        self.credentials.forget(None if required != self._required else changed)
+        self._required = required
         self._close_connections_in_unwanted_versions()
         self.plans.async_price_sensors_changed()
         for cp_id in self._sessions.keys() & self._chargers.keys():
@@ -347,6 +351,9 @@ class CentralSystem:
         if not self.is_known(cp_id):
             return None
         return self.charger_options(cp_id).get(CONF_PASSWORD) or None
+
+    def _password_required(self) -> bool:
+        return bool(self.entry.options.get(CONF_REQUIRE_PASSWORD, False))
 
     def _served_elsewhere(self, cp_id: str) -> str | None:
         """The title of the other central system that has this charger, if one has."""
@@ -544,15 +551,23 @@ class CentralSystem:
     def _current_passwords(self) -> dict[str, str | None]:
         return {cp_id: self.password_of(cp_id) for cp_id in self._chargers}
 
-    def _close_connections_with_old_passwords(self) -> None:
-        """A charger whose password changed must connect again and present the new one."""
+    def _close_connections_with_old_passwords(self) -> set[str]:
+        """A charger whose password changed must connect again and present the new one.
+
+        Returns the chargers whose password changed (set, cleared, or the charger removed).
+        """
         passwords = self._current_passwords()
-        for cp_id, password in passwords.items():
-            changed = password is not None and password != self._passwords.get(cp_id)
-            if changed and (session := self._sessions.get(cp_id)) is not None:
+        changed = {
+            cp_id
+            for cp_id in passwords.keys() | self._passwords.keys()
+            if passwords.get(cp_id) != self._passwords.get(cp_id)
+        }
+        for cp_id in changed:
+            if passwords.get(cp_id) is not None and (session := self._sessions.get(cp_id)):
                 _LOGGER.info("%s: its password changed; it must connect again", cp_id)
                 self.background(session.close(), f"close {cp_id} for its new password")
         self._passwords = passwords
+        return changed
 
     def _close_connections_in_unwanted_versions(self) -> None:
         """A charger pinned to another OCPP version must connect again and speak it."""
