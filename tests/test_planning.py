@@ -478,3 +478,22 @@ async def test_blueprint_plans_when_the_car_is_plugged_in(
         profile = (await cp.wait_for_call("SetChargingProfile", 2))["cs_charging_profiles"]
         assert profile["charging_profile_id"] == 2001
         assert (this_hour() + HOUR, 16.0) in planned_limits(profile)
+
+
+async def test_removed_charger_leaves_no_plan_behind(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Deleting a charger stops its plan: its deadline later finds nothing and brings none back."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        ready_by = this_hour() + 3 * HOUR
+        await plan_charging(
+            hass, energy_kwh=5, ready_by=ready_by.isoformat(), prices=hourly_prices(0.2, 0.1, 0.3)
+        )
+        subentry = next(iter(central.subentries))
+        assert hass.config_entries.async_remove_subentry(central, subentry)
+        await hass.async_block_till_done()
+    async_fire_time_changed(hass, ready_by + timedelta(seconds=1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert "CP1: the plan of connector 1 ended" not in caplog.text
+    assert central.runtime_data.known_charger("CP1") is None
