@@ -7,6 +7,12 @@ energy needs, in three kinds of problem:
 * ``floor``: a minimum power (0 or between minimum and maximum): a MILP;
 * ``floor+periods``: the same with a limit on the number of schedule periods.
 
+Then cases that went wrong once (each should print 0, or 25 slots): windows that start inside
+a price slot with the cap equal to the minimum power; needs that cannot be met over prices
+with gaps and 2-4 periods (the plan must deliver the most that fits); small needs at a minimum
+power (the plan must not offer more than asked, charging part of a slot); the autumn DST day
+given as naive local times.
+
 Prints, per kind, the worst and mean cost ratio (planner / optimum, on cases whose optimum
 costs money), the worst excess per kWh on cases whose optimum earns money, how many plans
 deliver more energy than asked (the optimum never does), how many plans over windows of jumpy
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import combinations, pairwise
 import math
 from pathlib import Path
 import random
@@ -40,7 +47,8 @@ from custom_components.ocpp_csms.smart_charging.planner import (
     PlanRequest,
     plan,
 )
-from custom_components.ocpp_csms.smart_charging.prices import PriceSlot
+from custom_components.ocpp_csms.smart_charging.prices import PriceSlot, prices_from_list
+from custom_components.ocpp_csms.smart_charging.trim import trimmed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Ordinary days and both DST changes (23 and 25 local hours: 92 and 100 quarter hours).
@@ -53,6 +61,8 @@ TOLERANCE_W = 1e-6
 TOLERANCE_COST = 1e-6
 # Share of jumpy prices taken from a few repeated values (ties make plateaus for the search).
 REPEATED_PRICE_SHARE = 0.3
+# Share of hours without a price in the cases with gaps.
+GAP_SHARE = 0.2
 
 
 @dataclass(frozen=True)
@@ -217,6 +227,7 @@ def main() -> None:
             f"floor+periods, jumpy prices over {slots[0]}-{slots[1]} slots: {misses} of {count} "
             f"plans cost more than {MISS_SHARE:.0%} above the optimum (worst {worst:.1%})"
         )
+    hard_cases(args.cases, args.seed)
     for max_periods in (24, 10, 6):
         timings = plan_times(args.seed, max_periods)
         print(
@@ -291,6 +302,70 @@ def plan_times(seed: int, max_periods: int) -> list[float]:
             fastest = min(fastest, time.process_time() - began)
         timings.append(fastest * 1000)
     return sorted(timings)
+
+
+def hard_cases(count: int, seed: int) -> None:
+    """Print how often the cases that once went wrong go wrong (each should be 0)."""
+    rng = random.Random(seed)
+    start = datetime(2025, 1, 15, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    short = unmet = 0
+    worst_over = 0.0
+    for _ in range(count):
+        watts = rng.choice([1380.0, 4140.0])
+        size = rng.randint(4, 24)
+        slots = [
+            PriceSlot(start + i * hour, start + (i + 1) * hour, rng.uniform(-0.05, 0.4))
+            for i in range(size)
+        ]
+        # The cap equal to the minimum, the window starting inside a slot.
+        now = start + timedelta(minutes=rng.randint(1, 59))
+        fits = watts / 1000 * (size - (now - start).total_seconds() / 3600)
+        energy = round(rng.uniform(0.5, 0.95) * fits, 2)
+        result = plan(PlanRequest(energy, now, start + size * hour, watts, watts), slots)
+        short += not result.fully_met
+        # More than can be met, over prices with gaps and few periods.
+        gappy = [slot for slot in slots if rng.random() > GAP_SHARE]
+        periods = rng.randint(2, 4)
+        request = PlanRequest(1000.0, start, start + size * hour, 11040.0, 4140.0, periods)
+        delivered = plan(request, gappy).energy_kwh
+        unmet += delivered < most_energy(gappy, start, size, periods, 11.04) - TOLERANCE_KWH
+        # A small need at a minimum power, planned and trimmed as the integration does.
+        request = PlanRequest(rng.uniform(0.1, 3.0), start, start + size * hour, 11040.0, 4140.0)
+        offered = trimmed(plan(request, slots), request, slots).energy_kwh
+        worst_over = max(worst_over, offered - request.energy_kwh)
+    naive = [
+        {"start": f"2025-10-26T{h:02d}:00:00", "price": h} for h in (0, 1, 2, 2, *range(3, 24))
+    ]
+    print(
+        f"cap = minimum, window from inside a slot: {short} of {count} plans short of what fits\n"
+        f"unmeetable needs, gaps, 2-4 periods: {unmet} of {count} plans deliver less than fits\n"
+        f"small needs at a minimum power: at most {worst_over * 1000:.1f} Wh more than asked\n"
+        f"autumn DST day as naive local times: {len(prices_from_list(naive, BERLIN))} slots"
+    )
+
+
+def most_energy(
+    slots: list[PriceSlot], start: datetime, size: int, periods: int, max_kw: float
+) -> float:
+    """The most energy that fits in ``periods`` periods of whole hours, by trying every one.
+
+    A period charges only if it has prices throughout.
+    """
+    priced = {int((slot.start - start).total_seconds() // 3600) for slot in slots}
+    best = 0
+    for inner in range(periods):
+        for cuts in combinations(range(1, size), inner):
+            bounds = (0, *cuts, size)
+            best = max(
+                best,
+                sum(
+                    b - a
+                    for a, b in pairwise(bounds)
+                    if all(hour in priced for hour in range(a, b))
+                ),
+            )
+    return best * max_kw
 
 
 if __name__ == "__main__":

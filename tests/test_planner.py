@@ -306,3 +306,28 @@ def test_searched_windows_stay_near_the_optimum(case: Case) -> None:
     assert_valid(result, case.request)
     assert result.fully_met
     assert_near_optimum(result, optimum(case), case.request)
+
+
+def test_cap_equal_to_the_minimum_from_inside_a_slot() -> None:
+    """The window starts inside a slot and the cap is the minimum: the need that fits is met.
+
+    (The floor repair once put the leftover energy into the partly covered first slot, whose
+    whole cost was lowest, although it could not hold it.)
+    """
+    half = timedelta(minutes=30)
+    prices = [0.055, 0.207, 0.143, 0.37, 0.082, 0.186]
+    slots = [PriceSlot(T0 + i * half, T0 + (i + 1) * half, p) for i, p in enumerate(prices)]
+    start, end = T0 + timedelta(minutes=18, seconds=57), T0 + timedelta(hours=2, minutes=31)
+    result = plan(PlanRequest(2.28, start, end, 4140.0, 4140.0), slots)
+    assert result.fully_met
+    assert all(period.power_w in (0.0, 4140.0) for period in result.periods)
+
+
+def test_short_plans_deliver_the_most() -> None:
+    """Asked for more than fits, with a gap and 2 periods: the plan charges all that fits."""
+    hour = timedelta(hours=1)
+    slots = [PriceSlot(T0 + i * hour, T0 + (i + 1) * hour, 0.1 + i / 100) for i in range(12)]
+    del slots[5]
+    result = plan(PlanRequest(500.0, T0, T0 + 12 * hour, 11040.0, 4140.0, max_periods=2), slots)
+    assert not result.fully_met
+    assert result.energy_kwh == pytest.approx(6 * 11.04)

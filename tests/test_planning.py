@@ -262,6 +262,14 @@ async def test_clear_charging_plan(
             "already passed",
         ),
         ({"prices": "PRICES", "min_current": 20}, "cannot_plan", "power range"),
+        ({"prices": "PRICES", "energy_kwh": -5}, "energy_not_positive", "-5.0 kWh"),
+        ({"prices": "PRICES", "energy_kwh": 0}, "energy_not_positive", "0.0 kWh"),
+        ({"prices": "PRICES", "ready_by": "NOW"}, "ready_by_passed", "already passed"),
+        (
+            {"prices": [{"start": "2020-01-01T00:00:00Z", "price": 1}]},
+            "cannot_plan",
+            "no prices between now and the deadline",
+        ),
     ],
 )
 async def test_plan_errors(
@@ -276,6 +284,8 @@ async def test_plan_errors(
     hass.states.async_set("sensor.plain", "0.2", {"friendly_name": "Plain"})
     if data.get("prices") == "PRICES":
         data["prices"] = hourly_prices(0.1, 0.2, 0.3)
+    if data.get("ready_by") == "NOW":  # a window of no length
+        data["ready_by"] = dt_util.utcnow().isoformat()
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         with pytest.raises(ServiceValidationError) as caught:
@@ -497,3 +507,62 @@ async def test_removed_charger_leaves_no_plan_behind(
     await hass.async_block_till_done(wait_background_tasks=True)
     assert "CP1: the plan of connector 1 ended" not in caplog.text
     assert central.runtime_data.known_charger("CP1") is None
+
+
+async def test_unmeetable_need_over_gaps_delivers_the_most(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A charger of 2 periods, prices with a gap, too much asked: it charges all that fits."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["ChargingScheduleMaxPeriods"] = "2"
+        await booted(hass, cp)
+        prices = hourly_prices(0.3, 0.1, 0.2, 0.25, 0.15, 0.3, 0.1, 0.4, 0.2, 0.3, 0.2, 0.1)
+        del prices[5]  # no price from 5 to 6 hours from now
+        response = await plan_charging(
+            hass, energy_kwh=500, ready_by=(this_hour() + 12 * HOUR).isoformat(), prices=prices
+        )
+    # Two periods: off until the gap is over, then on to the end: 6 hours at 16 A.
+    assert response["fully_met"] is False
+    assert response["energy_kwh"] == pytest.approx(6 * FULL_HOUR_KWH, rel=0.01)
+
+
+async def test_cap_at_the_minimum_current_still_meets_the_need(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """6 A allowed and 6 A at least, starting inside an hour: the need that fits is met."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        response = await plan_charging(
+            hass,
+            energy_kwh=12.4,
+            max_current=6,
+            min_current=6,
+            ready_by=(this_hour() + 10 * HOUR).isoformat(),
+            prices=hourly_prices(0.3, 0.1, 0.2, 0.25, 0.15, 0.3, 0.1, 0.4, 0.2, 0.3),
+        )
+    assert response["fully_met"] is True
+    assert 12.4 <= response["energy_kwh"] < 12.4 + 4.14
+    assert {window["limit"] for window in response["schedule"]} <= {0.0, 6.0}
+
+
+async def test_small_need_charges_part_of_a_slot(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """0.5 kWh at a 6 A minimum is 7 min 15 s at 6 A, not an hour: the profile says so."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        response = await plan_charging(
+            hass,
+            energy_kwh=0.5,
+            ready_by=(this_hour() + 6 * HOUR).isoformat(),
+            prices=hourly_prices(0.30, 0.25, 0.28, 0.05, 0.31, 0.40),
+        )
+        profile = (await cp.wait_for_call("SetChargingProfile", 2))["cs_charging_profiles"]
+    assert response["fully_met"] is True
+    assert 0.5 <= response["energy_kwh"] < 0.501
+    cheap = this_hour() + 3 * HOUR
+    assert planned_limits(profile) == [
+        (this_hour(), 0.0),
+        (cheap, 6.0),
+        (cheap + timedelta(minutes=7, seconds=15), 0.0),
+    ]

@@ -182,3 +182,17 @@ def test_sensor_without_prices() -> None:
     with pytest.raises(PriceError) as err:
         prices_from_attributes({"unit_of_measurement": "EUR/kWh", "raw_today": []}, UTC)
     assert err.value.key == "no_price_attributes"
+
+
+def test_naive_local_times_on_the_autumn_dst_day() -> None:
+    """The hour that comes twice is two slots, in order, each with its own price."""
+    hours = (0, 1, 2, 2, *range(3, 24))
+    items = [
+        {"start": f"2025-10-26T{h:02d}:00:00", "price": index} for index, h in enumerate(hours)
+    ]
+    slots = prices_from_list(items, BERLIN)
+    assert len(slots) == 25
+    assert [slot.price for slot in slots] == list(range(25))
+    assert all(a.end == b.start for a, b in pairwise(slots))
+    assert slots[2].start == datetime(2025, 10, 26, 0, tzinfo=UTC)  # 02:00 summer time
+    assert slots[3].start == datetime(2025, 10, 26, 1, tzinfo=UTC)  # 02:00 winter time

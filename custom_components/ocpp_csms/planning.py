@@ -123,6 +123,8 @@ class ChargingPlans:
         voltage: float | None = None,
     ) -> ChargingPlan:
         """Plan a connector, send the plan to the charger and keep it once it is accepted."""
+        if not energy_kwh > 0:  # also NaN
+            raise invalid("energy_not_positive", energy=str(energy_kwh))
         central = self._central
         charger = central.charger_model(cp_id)
         capabilities = charger.capabilities

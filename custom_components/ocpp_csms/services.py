@@ -527,9 +527,8 @@ ACTIONS: dict[str, OcppAction] = {
     "plan_charging": OcppAction(
         {
             **_OPTIONAL_CONNECTOR,
-            vol.Required("energy_kwh"): vol.All(
-                vol.Coerce(float), vol.Range(min=0, min_included=False, max=1000)
-            ),
+            # Checked by the planner, which says what is wrong with a translated error.
+            vol.Required("energy_kwh"): vol.All(vol.Coerce(float), vol.Range(max=1000)),
             vol.Required("ready_by"): _ready_by,
             vol.Optional("price_entity"): cv.entity_id,
             vol.Optional("prices"): vol.Any(list, dict),

@@ -4,7 +4,7 @@ The plan is made once (``ChargingPlan.make``) and kept; the OCPP profile is buil
 time it is sent, because whether it is a TxProfile depends on the session running at that moment:
 
 * absolute, its ``startSchedule`` on the boundary of the price slot the plan starts in, every
-  period on a slot boundary;
+  period on a slot boundary but where a period charges only part of a slot (``trim.py``);
 * its ``duration`` ends at the deadline, so afterwards the charger falls back to the current
   limit one stack level below instead of charging without limit;
 * a TxProfile for the running transaction, else a TxDefaultProfile that the next session uses;
@@ -31,6 +31,7 @@ from .profile import (
     RateUnit,
     SchedulePeriod,
 )
+from .trim import trimmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,17 +114,15 @@ class ChargingPlan:
     def make(cls, goal: PlanGoal, slots: Sequence[PriceSlot], now: datetime) -> ChargingPlan:
         """Plan ``goal`` over ``slots`` from ``now`` (ValueError when it cannot be planned)."""
         to_watts = goal.electrical.to_unit
-        result = plan(
-            PlanRequest(
-                energy_kwh=goal.energy_kwh,
-                start=now,
-                ready_by=goal.ready_by,
-                max_power_w=to_watts(goal.max_current, RateUnit.AMPS, RateUnit.WATTS),
-                min_power_w=to_watts(goal.min_current, RateUnit.AMPS, RateUnit.WATTS),
-                max_periods=goal.max_periods,
-            ),
-            slots,
+        request = PlanRequest(
+            energy_kwh=goal.energy_kwh,
+            start=now,
+            ready_by=goal.ready_by,
+            max_power_w=to_watts(goal.max_current, RateUnit.AMPS, RateUnit.WATTS),
+            min_power_w=to_watts(goal.min_current, RateUnit.AMPS, RateUnit.WATTS),
+            max_periods=goal.max_periods,
         )
+        result = trimmed(plan(request, slots), request, slots)
         start = _schedule_start(slots, now)
         return cls(
             goal=goal,

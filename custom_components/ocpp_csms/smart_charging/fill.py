@@ -10,8 +10,8 @@ power, and together they add the energy asked for (or as much as the window allo
 2. The minimum power can make the partly filled period impossible. Its energy then goes into
    whichever unused period costs least: at that period's own power if it is short enough to
    take it, else at the minimum, with the difference taken back from the dearest full periods.
-   When nothing fits, the cheapest unused period runs at the minimum and delivers a little
-   more.
+   When nothing fits, the cheapest unused period that can take the energy runs at the
+   minimum and delivers a little more.
 
 All rows are solved together with NumPy, which is what makes searching many partitions cheap.
 The search calls this with small batches many times, so it is written in few array operations.
@@ -97,8 +97,14 @@ def _repair_floor(
     )
     cost = np.where(fits, known_price * charged - refund, np.inf)
     placed = np.logical_or.reduce(fits, axis=1)
-    # Where nothing fits: deliver a little more at the minimum in the cheapest unused period.
-    fallback = np.where(unused, known_price * length, np.inf)
+    # Where nothing fits: deliver a little more at the minimum in the cheapest unused period
+    # long enough to take the energy at all; without one, in the longest unused period.
+    holds = unused & (min_kw * length >= remainder - EPSILON_KWH)
+    fallback = np.where(
+        np.logical_or.reduce(holds, axis=1, keepdims=True),
+        np.where(holds, known_price * length, np.inf),
+        np.where(unused, -length, np.inf),
+    )
     column = np.where(placed, cost.argmin(axis=1), fallback.argmin(axis=1))
     repaired: Array = energy - taken[at, column] * placed[:, None]
     repaired[at, partial] = 0.0

@@ -214,12 +214,14 @@ def _ints(values: NDArray[np.int_]) -> list[int]:
     return cast("list[int]", values.tolist())
 
 
-type _Score = tuple[bool, bool, float]
+# Short of the energy, by how much (rounded, so that equal shortfalls tie), forcing more than
+# asked, cost: a plan that cannot meet the energy delivers as much as it can, then is cheapest.
+type _Score = tuple[bool, float, bool, float]
 
 
 def _better(score: _Score, than: _Score) -> bool:
     """Whether ``score`` is better than ``than`` by more than rounding."""
-    return score[:2] < than[:2] or (score[:2] == than[:2] and score[2] < than[2] - 1e-9)
+    return score[:3] < than[:3] or (score[:3] == than[:3] and score[3] < than[3] - 1e-9)
 
 
 class _Search:
@@ -257,10 +259,23 @@ class _Search:
             powers = fill(hours, costs, *self._range)
             energy = np.add.reduce(powers * hours, axis=1)
             spent = np.add.reduce(powers * np.where(powers > 0, costs, 0.0), axis=1)
-            # Meeting the energy first, then not forcing more than asked, then the cost.
+            # Meeting the energy first (else delivering most), then not forcing more than
+            # asked, then the cost.
             short = energy < self.request.energy_kwh - MET_TOLERANCE_KWH
+            shortfall: Array = np.where(short, np.round(self.request.energy_kwh - energy, 6), 0.0)
             over = energy > self.request.energy_kwh + MET_TOLERANCE_KWH
-            judged = zip(short.tolist(), over.tolist(), spent.tolist(), strict=True)
+            judged = cast(
+                "list[_Score]",
+                list(
+                    zip(
+                        short.tolist(),
+                        _floats(shortfall),
+                        over.tolist(),
+                        spent.tolist(),
+                        strict=True,
+                    )
+                ),
+            )
             scores.update(zip(same_length, judged, strict=True))
         best = min(batch, key=scores.__getitem__)
         return best, scores[best]

@@ -109,8 +109,9 @@ def _slots(series: Sequence[Any], local: tzinfo) -> list[PriceSlot]:
     for items in series:
         if not isinstance(items, Sequence) or isinstance(items, str):
             raise PriceError("bad_price_item", f"expected a list, got {type(items).__name__}")
+        clock = _LocalClock(local)
         for item in items:
-            start, end, price = _item(item, local)
+            start, end, price = _item(item, clock)
             by_start[start] = (end, price)
     starts = sorted(by_start)
     slots: list[PriceSlot] = []
@@ -146,7 +147,30 @@ def _step(starts: list[datetime], index: int) -> timedelta:
     return before or after or LONGEST_SLOT
 
 
-def _item(item: Any, local: tzinfo) -> tuple[datetime, datetime | None, float | None]:
+class _LocalClock:
+    """Reads the times of one chronological list, naive ones in the local time zone.
+
+    On the day the clocks go back, a naive hour comes twice (02:00, 02:15, …, 02:00 again):
+    a naive time that is not after the one before is in the second pass (``fold=1``).
+    """
+
+    def __init__(self, local: tzinfo) -> None:
+        self._local = local
+        self._last: datetime | None = None
+        self._second_pass = False
+
+    def read(self, value: Any, *, is_start: bool) -> datetime:
+        when = _parsed(value)
+        if when.tzinfo is not None:
+            return when.astimezone(UTC)
+        if is_start:
+            self._second_pass |= self._last is not None and when <= self._last
+            self._last = when
+        local = when.replace(tzinfo=self._local, fold=int(self._second_pass))
+        return local.astimezone(UTC)
+
+
+def _item(item: Any, clock: _LocalClock) -> tuple[datetime, datetime | None, float | None]:
     if not isinstance(item, Mapping):
         raise PriceError("bad_price_item", repr(item)[:80])
     start = _first(item, START_KEYS)
@@ -154,8 +178,8 @@ def _item(item: Any, local: tzinfo) -> tuple[datetime, datetime | None, float | 
         raise PriceError("bad_price_item", f"no start in {dict(item)!r:.80}")
     end = _first(item, END_KEYS)
     return (
-        _timestamp(start, local),
-        None if end is None else _timestamp(end, local),
+        clock.read(start, is_start=True),
+        None if end is None else clock.read(end, is_start=False),
         _price(_first(item, PRICE_KEYS)),
     )
 
@@ -164,7 +188,7 @@ def _first(item: Mapping[str, Any], keys: tuple[str, ...]) -> Any:
     return next((item[key] for key in keys if item.get(key) is not None), None)
 
 
-def _timestamp(value: Any, local: tzinfo) -> datetime:
+def _parsed(value: Any) -> datetime:
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -172,9 +196,7 @@ def _timestamp(value: Any, local: tzinfo) -> datetime:
             raise PriceError("bad_price_item", f"not a time: {value!r:.40}") from err
     if not isinstance(value, datetime):
         raise PriceError("bad_price_item", f"not a time: {value!r:.40}")
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=local)
-    return value.astimezone(UTC)
+    return value
 
 
 def _price(value: Any) -> float | None:
