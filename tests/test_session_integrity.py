@@ -78,3 +78,32 @@ async def test_transaction_ids_stay_new_without_the_store(
     assert first >= floor
     assert second > first
     assert second < 2**31  # a 1.6 transactionId is a 32-bit integer on many chargers
+
+
+async def test_a_crashed_session_shows_as_not_running(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """The connector is free after a crash: no session shows; its late stop still counts."""
+    stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        lost, _ = await cp.start_transaction(1, "CARD", 1000, timestamp=f"{DAY}T12:00:00Z")
+        await cp.status(1, "Charging")
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.cp1_transaction_id").state == str(lost)
+        assert hass.states.get("switch.cp1_charging").state == "on"
+
+        assert await cp.boot() == "Accepted"  # it crashed and came back
+        await cp.status(1, "Available")
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.cp1_transaction_id").state == "unknown"
+        assert hass.states.get("sensor.cp1_id_tag").state == "unknown"
+        assert hass.states.get("switch.cp1_charging").state == "off"
+        assert not stopped
+
+        # Its queued StopTransaction arrives after all: the session ends with its energy.
+        await cp.call(
+            call.StopTransaction(meter_stop=3000, timestamp=f"{DAY}T12:30:00Z", transaction_id=lost)
+        )
+        await hass.async_block_till_done()
+    assert [(e.data["transaction_id"], e.data["energy_kwh"]) for e in stopped] == [(lost, 2.0)]

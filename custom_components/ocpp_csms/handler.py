@@ -84,10 +84,26 @@ class ChargerLink:
         if status == OCCUPIED:
             status = connector.status if connector.status in _OCCUPIED_STATUSES else "preparing"
         connector.status = status
+        if (transaction := connector.transaction) is not None:
+            self._follow_idle(transaction, report)
         connector.error_code = report.error_code
         connector.status_info = report.info
         connector.vendor_error_code = report.vendor_error_code
         self._changed(report.connector_id)
+
+    def _follow_idle(self, transaction: Transaction, report: StatusReport) -> None:
+        """A connector said free while its session is open: show it as not running."""
+        if not report.idle:
+            transaction.idle_since = None
+        elif transaction.idle_since is None:
+            transaction.idle_since = report.timestamp or utc_now()
+            _LOGGER.info(
+                "%s: connector %s is free, but transaction %s was never stopped; it is closed "
+                "when the charger stops it or starts the next one",
+                self.cp_id,
+                report.connector_id,
+                transaction.id,
+            )
 
     def authorize(self, id_tag: str) -> AuthStatus:
         """Check an id tag against the user's policy and tell automations."""

@@ -95,6 +95,9 @@ class Transaction:
     reason: str | None = None
     energy_start_kwh: float | None = None  # the session register's first accepted value
     meter: Register = field(default_factory=Register)
+    # When the charger said the connector is free although the session was never stopped (it
+    # crashed): the session shows as not running; a late stop or the next start closes it.
+    idle_since: datetime | None = None
 
     @property
     def energy_kwh(self) -> float:
@@ -117,7 +120,7 @@ class Transaction:
 
     def duration_s(self, now: datetime) -> float:
         """Seconds from start to stop (or to now while it runs)."""
-        end = self.stopped_at or now
+        end = self.stopped_at or self.idle_since or now
         return max(0.0, (end - self.started_at).total_seconds())
 
     def as_dict(self) -> dict[str, Any]:
@@ -134,6 +137,7 @@ class Transaction:
             "reason": self.reason,
             "energy_start_kwh": self.energy_start_kwh,
             "meter": self.meter.as_dict(),
+            "idle_since": self.idle_since.isoformat() if self.idle_since else None,
         }
 
     @classmethod
@@ -142,7 +146,6 @@ class Transaction:
         transaction_id = data["id"]
         if not isinstance(transaction_id, int | str) or isinstance(transaction_id, bool):
             raise TypeError(f"transaction id {transaction_id!r}")
-        stopped = data.get("stopped_at")
         id_tag = data.get("id_tag")
         return cls(
             id=transaction_id,
@@ -151,11 +154,14 @@ class Transaction:
             started_at=_aware(datetime.fromisoformat(data["started_at"])),
             meter_start_wh=_finite_or_none(data.get("meter_start_wh")),
             meter_last_wh=_finite_or_none(data.get("meter_last_wh")),
-            stopped_at=_aware(datetime.fromisoformat(stopped)) if stopped else None,
+            stopped_at=_time_or_none(data.get("stopped_at")),
             meter_stop_wh=_finite_or_none(data.get("meter_stop_wh")),
             reason=data.get("reason"),
             energy_start_kwh=_finite_or_none(data.get("energy_start_kwh")),
             meter=Register.from_dict(data["meter"]),
+            idle_since=_aware(datetime.fromisoformat(idle))
+            if (idle := data.get("idle_since"))
+            else None,
         )
 
 
@@ -163,6 +169,10 @@ def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
         raise ValueError(f"naive time {value.isoformat()}")
     return value
+
+
+def _time_or_none(value: Any) -> datetime | None:
+    return None if value is None else _aware(datetime.fromisoformat(value))
 
 
 def _finite_or_none(value: Any) -> float | None:
@@ -216,6 +226,12 @@ class Connector:
     plan_settings: PlanSettings = field(default_factory=PlanSettings)
     meter: dict[str, MeterSample] = field(default_factory=dict)
     registers: dict[str, Register] = field(default_factory=dict)
+
+    @property
+    def running(self) -> Transaction | None:
+        """The session running on the connector, as far as the charger says."""
+        transaction = self.transaction
+        return None if transaction is None or transaction.idle_since else transaction
 
     @property
     def session(self) -> Transaction | None:

@@ -97,7 +97,7 @@ def _session_duration(_charger: Charger, connector: Connector) -> float | None:
 
 
 def _running_transaction_id(_charger: Charger, connector: Connector) -> str | None:
-    return str(connector.transaction.id) if connector.transaction else None
+    return str(connector.running.id) if connector.running else None
 
 
 def _status_sensor(translation_key: str) -> OcppSensorDescription:
@@ -184,7 +184,7 @@ CONNECTOR_SENSORS: tuple[OcppSensorDescription, ...] = (
     OcppSensorDescription(
         key="id_tag",
         translation_key="id_tag",
-        value_fn=lambda _charger, connector: connector.transaction and connector.transaction.id_tag,
+        value_fn=lambda _charger, connector: connector.running and connector.running.id_tag,
     ),
 )
 

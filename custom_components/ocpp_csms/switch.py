@@ -74,7 +74,7 @@ CONNECTOR_SWITCHES: tuple[OcppSwitchDescription, ...] = (
     OcppSwitchDescription(
         key="charging",
         translation_key="charging",
-        value_fn=lambda _charger, connector: connector.transaction is not None,
+        value_fn=lambda _charger, connector: connector.running is not None,
         turn_on_fn=_command(
             lambda commands, connector: commands.remote_start(connector.id, REMOTE_ID_TAG)
         ),

@@ -54,6 +54,9 @@ class StatusReport:
     info: str | None = None
     vendor_error_code: str | None = None
     timestamp: datetime | None = None
+    # The status says no session runs on the connector (OCPP 1.6 Available). A 2.0.1 EVSE
+    # can be Available with a transaction waiting for its cable, so there it never says so.
+    idle: bool = False
 
 
 @dataclass(slots=True, frozen=True)

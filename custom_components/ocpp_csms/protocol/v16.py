@@ -127,6 +127,7 @@ class ChargePoint16(OcppSession):
                 info=kwargs.get("info"),
                 vendor_error_code=kwargs.get("vendor_error_code"),
                 timestamp=parse_timestamp(timestamp) if timestamp else None,
+                idle=status == "Available",
             )
         )
         return call_result.StatusNotification()
