@@ -62,8 +62,14 @@ async def test_second_connector_reported_late(
         charger = device_of(hass, "CP1/status")
         assert device_of(hass, "CP1/1/status") == charger
 
+        assert hass.states.get("sensor.cp1_status") is not None
         await cp.status(2, "Available")
         await hass.async_block_till_done()
+        # Named like the connector's other entities now: sensor.cp1_connector_1_…
+        registry = er.async_get(hass)
+        assert registry.async_get_entity_id("sensor", DOMAIN, "CP1/1/status") == (
+            "sensor.cp1_connector_1_status"
+        )
         one = device_of(hass, "CP1/1/status")
         assert one.identifiers == {(DOMAIN, "CP1/1")}
         assert one.via_device_id == charger.id

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.typing import UNDEFINED, UndefinedType
+from homeassistant.util import slugify
 
 from .identifiers import charger_identifier, connector_identifier, unique_id
 from .model import Charger
@@ -75,4 +77,25 @@ def move_first_connector_to_child_device(
         **connector_device_info(charger, 1),
     )
     for entity in entities:
-        entity_registry.async_update_entity(entity.entity_id, device_id=child.id)
+        entity_registry.async_update_entity(
+            entity.entity_id,
+            device_id=child.id,
+            new_entity_id=_renamed(entity_registry, entity, parent, child),
+        )
+
+
+def _renamed(
+    entity_registry: er.EntityRegistry,
+    entity: er.RegistryEntry,
+    parent: dr.DeviceEntry,
+    child: dr.DeviceEntry,
+) -> str | UndefinedType:
+    """The entity id named after the connector's device, if the old one was generated.
+
+    An entity id the user chose is kept; one generated from the charger's name becomes the one
+    the connector's other entities have (``sensor.cp1_connector_1_…``).
+    """
+    name = entity.original_name
+    if not name or entity.entity_id != f"{entity.domain}.{slugify(f'{parent.name} {name}')}":
+        return UNDEFINED
+    return entity_registry.async_generate_entity_id(entity.domain, f"{child.name} {name}")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
 from .devices import charger_device_info, connector_device_info
@@ -59,12 +60,14 @@ class OcppEntity(Entity):
         self.connector_id = connector_id
         self.entity_description = description
         self._attr_unique_id = unique_id(charger.id, connector_id, description.key)
-        self._attr_device_info = (
-            charger_device_info(charger)
-            if connector_id == 0
-            else connector_device_info(charger, connector_id)
-        )
         self._written: tuple[Any, ...] | None = None
+
+    @property
+    def device_info(self) -> DeviceInfo:
+        """The charger's device, or the connector's as the charger's layout says now."""
+        if self.connector_id == 0:
+            return charger_device_info(self.charger)
+        return connector_device_info(self.charger, self.connector_id)
 
     @property
     def connector(self) -> Connector:
