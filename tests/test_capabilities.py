@@ -5,10 +5,12 @@ from __future__ import annotations
 from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER, SERVICE_SET_VALUE
 from homeassistant.const import ATTR_ENTITY_ID
 from homeassistant.core import HomeAssistant
+from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import (
+    CONF_HEARTBEAT_INTERVAL,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
     CONF_PHASES,
@@ -139,3 +141,45 @@ async def test_refused_metering_settings_are_logged(
         await booted(hass, cp)
         assert "CP1: could not apply its settings" in caplog.text
         assert hass.states.get("sensor.cp1_status").state == "available"
+
+
+async def test_settings_reach_a_charger_that_reconnects_without_booting(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Settings changed while Home Assistant was down reach the charger when it reconnects."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["HeartbeatInterval"] = "300"
+        await booted(hass, cp)
+        assert cp.calls("ChangeConfiguration") == []
+    assert await hass.config_entries.async_unload(central.entry_id)
+    hass.config_entries.async_update_entry(
+        central, options={**central.options, CONF_HEARTBEAT_INTERVAL: 120}
+    )
+    subentry = next(iter(central.subentries.values()))
+    hass.config_entries.async_update_subentry(
+        central, subentry, data={**subentry.data, CONF_METER_INTERVAL: 30}
+    )
+    assert await hass.config_entries.async_setup(central.entry_id)
+    await hass.async_block_till_done()
+
+    async with connect(port, "CP1") as cp:  # back without a BootNotification
+        cp.configuration["HeartbeatInterval"] = "300"
+        await cp.call(call.Heartbeat())
+        await cp.wait_for_call("ChangeConfiguration", count=2)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert cp.calls("ChangeConfiguration") == [
+        {"key": "HeartbeatInterval", "value": "120"},
+        {"key": "MeterValueSampleInterval", "value": "30"},
+    ]
+
+    # And a heartbeat interval changed while it is connected reaches it at once.
+    async with connect(port, "CP1") as cp:
+        cp.configuration |= {"HeartbeatInterval": "120", "MeterValueSampleInterval": "30"}
+        await cp.call(call.Heartbeat())
+        await hass.async_block_till_done(wait_background_tasks=True)
+        hass.config_entries.async_update_entry(
+            central, options={**central.options, CONF_HEARTBEAT_INTERVAL: 600}
+        )
+        await cp.wait_for_call("ChangeConfiguration")
+        await hass.async_block_till_done(wait_background_tasks=True)
+    assert cp.calls("ChangeConfiguration") == [{"key": "HeartbeatInterval", "value": "600"}]

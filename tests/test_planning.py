@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 import shutil
+import socket
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
@@ -566,3 +568,40 @@ async def test_small_need_charges_part_of_a_slot(
         (cheap, 6.0),
         (cheap + timedelta(minutes=7, seconds=15), 0.0),
     ]
+
+
+async def test_a_setup_that_fails_leaves_no_plan_timer(
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    hass_storage: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Port busy at the next start: that attempt never ends the stored plan or saves over it."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        ready_by = this_hour() + 3 * HOUR
+        await plan_charging(
+            hass, energy_kwh=5, ready_by=ready_by.isoformat(), prices=hourly_prices(0.2, 0.1, 0.3)
+        )
+    assert await hass.config_entries.async_unload(central.entry_id)
+    key = f"{DOMAIN}.{central.entry_id}"
+    stored = hass_storage[key]["data"]["chargers"]["CP1"]
+    assert stored["connectors"][1]["plan"] is not None
+
+    with socket.socket() as blocker:
+        blocker.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past TIME_WAIT
+        blocker.bind(("127.0.0.1", port))
+        blocker.listen()
+        await hass.config_entries.async_setup(central.entry_id)
+        await hass.async_block_till_done()
+        assert central.state is ConfigEntryState.SETUP_RETRY
+        async_fire_time_changed(hass, ready_by + timedelta(seconds=1))
+        await hass.async_block_till_done()
+        assert "the plan of connector 1 ended" not in caplog.text
+        assert hass_storage[key]["data"]["chargers"]["CP1"] == stored
+        await hass.async_block_till_done(wait_background_tasks=True)
+    # The port is free again: the next retry starts the central system, which ends the plan.
+    async_fire_time_changed(hass, ready_by + timedelta(minutes=10))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert central.state is ConfigEntryState.LOADED

@@ -11,6 +11,7 @@ from homeassistant.components.switch import DOMAIN as SWITCH
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
@@ -102,6 +103,19 @@ async def test_device_model_capabilities(
         assert capabilities.configuration["EVSE[2].Power"] == "11000"
         assert central.runtime_data.charger_model("CP1").connector_count == 2
         assert state(hass, "number", "CP1/2/max_current") is not None
+
+
+async def test_evse_zero_in_the_report_is_no_connector(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A report that also describes EVSE 0 (the station) leaves a one-EVSE station one EVSE."""
+    async with connect201(port, "CP1") as station:
+        station.device_model += [variable("EVSE", "Power", "22000", evse={"id": 0})]
+        await booted201(hass, station)
+        assert central.runtime_data.charger_model("CP1").connector_count == 1
+        entities = er.async_entries_for_config_entry(er.async_get(hass), central.entry_id)
+        assert not [e.entity_id for e in entities if e.unique_id.startswith("CP1/2/")]
+        assert hass.states.get("sensor.cp1_status").state == "available"
 
 
 @pytest.mark.parametrize("charger_data", [{"meter_interval": 15}])
