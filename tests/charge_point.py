@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 import json
+import logging
 from typing import Any, ClassVar
 
 from homeassistant.core import HomeAssistant
@@ -18,6 +19,8 @@ from ocpp.v16.enums import Action
 import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.headers import build_authorization_basic
+
+CLIENT_LOG = logging.getLogger("tests.charger")
 
 # The test chargers' clocks are right: their messages are stamped yesterday (the central
 # system takes timestamps far from its own clock as a broken clock, see wire.sane_time).
@@ -84,7 +87,8 @@ class RecordingChargePoint(BaseChargePoint):
     answers: ClassVar[dict[str, dict[str, Any]]] = {}
 
     def __init__(self, cp_id: str, connection: ClientConnection) -> None:
-        super().__init__(cp_id, connection, response_timeout=5)
+        # The client's own lines go to a logger of their own, apart from the central system's.
+        super().__init__(cp_id, connection, response_timeout=5, logger=CLIENT_LOG)
         self.connection = connection
         self.received: list[tuple[str, dict[str, Any]]] = []
         self.replies: dict[str, str | dict[str, Any]] = {}

@@ -49,6 +49,7 @@ from .const import (
 from .credentials import HandshakeAuth
 from .devices import move_first_connector_to_child_device, update_charger_device
 from .errors import charger_error, invalid
+from .frame_log import OcppLibraryLog
 from .handler import ChargerLink
 from .journal import Journal, is_secret_setting
 from .model import BootInfo, Charger
@@ -211,6 +212,7 @@ class CentralSystem:
             ChargerLink(self, cp_id),
             response_timeout=CALL_TIMEOUT,
             on_frame=journal.frame,
+            log=OcppLibraryLog(cp_id),
         )
         if (previous := self._sessions.get(cp_id)) is not None:
             _LOGGER.info("%s connected again; closing its previous connection", cp_id)

@@ -16,6 +16,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
+from .frame_log import QuietFrames
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ class OcppServer:
             max_size=MAX_FRAME_BYTES,
             compression=None,
             ssl=ssl_context,
+            logger=QuietFrames(logging.getLogger("websockets.server")),
         )
         _LOGGER.info(
             "OCPP central system listening on %s://%s:%s",

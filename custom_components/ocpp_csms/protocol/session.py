@@ -64,9 +64,14 @@ class OcppSession(ChargePoint, ChargePointCommands):
         *,
         response_timeout: float,
         on_frame: FrameObserver,
+        log: logging.Logger | logging.LoggerAdapter[logging.Logger] = _LOGGER,
     ) -> None:
-        """Bind a connection to the handler that applies its messages."""
-        super().__init__(cp_id, connection, response_timeout=response_timeout, logger=_LOGGER)
+        """Bind a connection to the handler that applies its messages.
+
+        ``log`` is what the ocpp library logs frames and failures through (it logs every frame
+        at INFO): the central system hands in one that keeps frames at DEBUG and redacted.
+        """
+        super().__init__(cp_id, connection, response_timeout=response_timeout, logger=log)
         self.handler = handler
         self._on_frame = on_frame
         self._outstanding: set[str] = set()  # ids of our CALLs waiting for an answer
@@ -110,7 +115,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
             self._response_queue.put_nowait(msg)
         else:
             # A late answer, or one to nothing we asked: ignored, as OCPP-J says.
-            _LOGGER.debug("%s: ignoring answer to no pending call: %.200r", self.id, raw_msg)
+            self.logger.debug("ignoring an answer to no pending call: %.200s", raw_msg)
 
     async def _route_call(self, msg: Call) -> None:
         if not (isinstance(msg.unique_id, str) and msg.unique_id and isinstance(msg.action, str)):
@@ -143,7 +148,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
             await self._send_error(msg.unique_id, error)
 
     async def _answer_unparseable(self, raw_msg: str | bytes, error: OCPPError) -> None:
-        _LOGGER.debug("%s: unparseable frame (%s): %.200r", self.id, error, raw_msg)
+        self.logger.debug("unparseable frame (%s): %.200s", error, raw_msg)
         message_id = UNKNOWN_MESSAGE_ID
         try:
             frame = json.loads(raw_msg)
