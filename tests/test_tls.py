@@ -9,7 +9,7 @@ import ssl
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -27,9 +27,13 @@ from .charge_point import ClientChargePoint
 from .conftest import charger_subentry
 
 
-def make_certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1."""
-    key = ec.generate_private_key(ec.SECP256R1())
+def make_certificate(folder: Path, kind: str = "ec") -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, with an EC or an RSA key."""
+    key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey = (
+        ec.generate_private_key(ec.SECP256R1())
+        if kind == "ec"
+        else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    )
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.now(UTC)
     certificate = (
@@ -121,3 +125,76 @@ async def test_broken_certificate_fails_setup(
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_ERROR
+
+
+async def start_tls_central(
+    hass: HomeAssistant, port: int, cert: Path, key: Path
+) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        data={
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: port,
+            CONF_SSL: True,
+            CONF_SSL_CERTFILE: str(cert),
+            CONF_SSL_KEYFILE: str(key),
+        },
+        subentries_data=[charger_subentry("CP1")],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+def tls12_client(cert: Path, suite: str) -> ssl.SSLContext:
+    """A charger that speaks TLS 1.2 with one cipher suite only."""
+    context = ssl.create_default_context(cafile=str(cert))
+    context.maximum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers(suite)
+    return context
+
+
+@pytest.mark.parametrize(
+    ("kind", "suite"),
+    [
+        ("ec", "ECDHE-ECDSA-AES128-GCM-SHA256"),
+        ("ec", "ECDHE-ECDSA-AES256-GCM-SHA384"),
+        ("rsa", "AES128-GCM-SHA256"),
+        ("rsa", "AES256-GCM-SHA384"),
+    ],
+)
+async def test_every_suite_ocpp_requires(
+    hass: HomeAssistant, port: int, tmp_path: Path, kind: str, suite: str
+) -> None:
+    """A charger limited to one of OCPP's four TLS 1.2 suites connects with it."""
+    cert, key = await hass.async_add_executor_job(make_certificate, tmp_path, kind)
+    entry = await start_tls_central(hass, port, cert, key)
+    client = await hass.async_add_executor_job(tls12_client, cert, suite)
+    async with websockets.connect(
+        f"wss://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], ssl=client
+    ) as ws:
+        cipher = ws.transport.get_extra_info("cipher")
+        assert cipher[0] == suite
+        assert cipher[1] == "TLSv1.2"
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_suites_ocpp_does_not_name_are_refused(
+    hass: HomeAssistant, port: int, tmp_path: Path
+) -> None:
+    """A TLS 1.2 charger offering only suites outside OCPP's list cannot connect."""
+    cert, key = await hass.async_add_executor_job(make_certificate, tmp_path, "rsa")
+    entry = await start_tls_central(hass, port, cert, key)
+    # As in production: asyncio reports a refused handshake to the loop only in debug mode.
+    hass.loop.set_debug(False)
+    try:
+        for suite in ("ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305"):
+            client = await hass.async_add_executor_job(tls12_client, cert, suite)
+            with pytest.raises((ssl.SSLError, ConnectionError)):  # refused in the handshake
+                await websockets.connect(
+                    f"wss://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], ssl=client
+                )
+    finally:
+        hass.loop.set_debug(True)
+    assert await hass.config_entries.async_unload(entry.entry_id)
