@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 from http import HTTPStatus
 import logging
 from typing import Any
@@ -22,19 +24,29 @@ from custom_components.ocpp_csms.const import (
     CONF_REQUIRE_PASSWORD,
     DOMAIN,
 )
-from custom_components.ocpp_csms.credentials import FAILURES_BEFORE_REPAIR
+from custom_components.ocpp_csms.credentials import (
+    FAILURES_BEFORE_REPAIR,
+    FIRST_DELAY,
+    FREE_FAILURES,
+    MAX_TRACKED_IDS,
+)
 
 from .charge_point import connect
 
 PASSWORD = "0123456789abcdef-Ünïcødé"
 
 
-async def refused_status(port: int, cp_id: str, authorization: str | None = None) -> int:
-    """Try to connect; return the HTTP status of the refusal (fails if it connects)."""
+async def refused_status(
+    port: int, cp_id: str, authorization: str | None = None, source: str = "127.0.0.1"
+) -> int:
+    """Try to connect from ``source``; return the HTTP status of the refusal."""
     headers = {"Authorization": authorization} if authorization is not None else {}
     with pytest.raises(InvalidStatus) as refused:
         await websockets.connect(
-            f"ws://127.0.0.1:{port}/{cp_id}", subprotocols=["ocpp1.6"], additional_headers=headers
+            f"ws://127.0.0.1:{port}/{cp_id}",
+            subprotocols=["ocpp1.6"],
+            additional_headers=headers,
+            local_addr=(source, 0),
         )
     response = refused.value.response
     assert response.headers["WWW-Authenticate"].startswith('Basic realm="OCPP"')
@@ -185,9 +197,10 @@ async def test_options_change_keeps_unrelated_repairs(
 ) -> None:
     """Changing the heartbeat or a tag keeps a failing charger's repair; a new password ends it."""
     credentials = central.runtime_data.credentials
-    for cp_id in ("CP1", "CP2"):
+    for cp_id, source in (("CP1", "127.0.0.1"), ("CP2", "127.0.0.2")):
         for attempt in range(FAILURES_BEFORE_REPAIR):
-            await refused_status(port, cp_id, build_authorization_basic(cp_id, f"try {attempt}"))
+            guess = build_authorization_basic(cp_id, f"try {attempt}")
+            await refused_status(port, cp_id, guess, source)
         assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id(cp_id)) is not None
 
     hass.config_entries.async_update_entry(
@@ -204,3 +217,59 @@ async def test_options_change_keeps_unrelated_repairs(
     await hass.async_block_till_done()
     assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id("CP1")) is not None
     assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id("CP2")) is None
+
+
+async def test_malformed_authorization_is_a_bad_request(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Two Authorization headers or credentials that are not UTF-8: 400, no error, one line."""
+    right = build_authorization_basic("CP1", PASSWORD)
+    not_utf8 = "Basic " + base64.b64encode(b"CP1:\xff\xfe").decode()
+    for headers in (
+        [("Authorization", right), ("Authorization", right)],
+        [("Authorization", not_utf8)],
+    ):
+        with pytest.raises(InvalidStatus) as refused:
+            await websockets.connect(
+                f"ws://127.0.0.1:{port}/CP1", subprotocols=["ocpp1.6"], additional_headers=headers
+            )
+        assert refused.value.response.status_code == HTTPStatus.BAD_REQUEST
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "CP1" in r.message]
+    assert len(warnings) == 1
+    assert "malformed" in warnings[0].message
+
+
+async def test_repeated_failures_from_one_address_slow_down(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Guesses from one address are answered ever more slowly; other addresses are not."""
+    loop = asyncio.get_running_loop()
+    took = []
+    for attempt in range(FREE_FAILURES + 2):
+        started = loop.time()
+        guess = build_authorization_basic("CP1", f"guess {attempt}")
+        assert await refused_status(port, "CP1", guess, "127.0.0.3") == HTTPStatus.UNAUTHORIZED
+        took.append(loop.time() - started)
+    assert took[FREE_FAILURES] >= FIRST_DELAY
+    assert took[FREE_FAILURES + 1] >= 2 * FIRST_DELAY
+    # The charger itself, from its own address, is not kept waiting.
+    started = loop.time()
+    async with connect(port, "CP1", password=PASSWORD) as cp:
+        assert await cp.boot() == "Accepted"
+    assert loop.time() - started < FIRST_DELAY
+
+
+@pytest.mark.parametrize("options", [{CONF_REQUIRE_PASSWORD: True}])
+async def test_unknown_ids_never_push_out_a_known_chargers_streak(
+    hass: HomeAssistant, central: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    """Hundreds of random ids refused between its failures: the charger still gets its repair."""
+    credentials = central.runtime_data.credentials
+    wrong = [build_authorization_basic("CP1", "wrong")]
+    for _ in range(FAILURES_BEFORE_REPAIR - 1):
+        assert credentials.check("CP1", wrong, "192.0.2.1") is not None
+    for number in range(MAX_TRACKED_IDS + 50):
+        assert credentials.check(f"RANDOM-{number}", [], "192.0.2.99") is not None
+    assert credentials.check("CP1", wrong, "192.0.2.1") is not None
+    assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id("CP1")) is not None

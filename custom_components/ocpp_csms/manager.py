@@ -149,7 +149,7 @@ class CentralSystem:
             subprotocols=list(SESSION_CLASSES),
             default_subprotocol=DEFAULT_SUBPROTOCOL,
             on_connection=self.async_handle_connection,
-            authenticate=self.credentials.allows,
+            authenticate=self.credentials.check,
             pinned_version=self.pinned_version,
             served_elsewhere=self._served_elsewhere,
         )

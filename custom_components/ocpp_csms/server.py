@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from http import HTTPStatus
 import logging
@@ -16,6 +17,7 @@ from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
 from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
+from .credentials import Refused
 from .frame_log import QuietFrames
 
 _LOGGER = logging.getLogger(__name__)
@@ -24,8 +26,8 @@ _LOGGER = logging.getLogger(__name__)
 CHARGE_POINT_ID = re.compile(r"[A-Za-z0-9._~*+@|-]{1,48}")
 
 type ConnectionHandler = Callable[[str, ServerConnection], Awaitable[None]]
-# (charge point id, Authorization header, remote address) → may it connect?
-type Authenticator = Callable[[str, str | None, str], bool]
+# (charge point id, Authorization headers, remote address) → None, or how to refuse it
+type Authenticator = Callable[[str, list[str], str], Refused | None]
 # charge point id → the only subprotocol it may speak, or None for its own preference
 type VersionPin = Callable[[str], str | None]
 # charge point id → the name of the other central system that serves it, if one does
@@ -147,7 +149,9 @@ class OcppServer:
             return pinned not in (None, self._default_subprotocol)
         return self._first_supported(offered, pinned) is None
 
-    def _check_request(self, connection: ServerConnection, request: Request) -> Response | None:
+    async def _check_request(
+        self, connection: ServerConnection, request: Request
+    ) -> Response | None:
         """Refuse bad paths, unsupported versions and bad credentials before the handshake."""
         if (cp_id := charge_point_id_from_path(request.path)) is None:
             _LOGGER.warning(
@@ -173,11 +177,15 @@ class OcppServer:
             )
             return connection.respond(HTTPStatus.BAD_REQUEST, "Unsupported OCPP version\n")
         address = str(connection.remote_address[0]) if connection.remote_address else "?"
-        if not self._authenticate(cp_id, request.headers.get("Authorization"), address):
-            response = connection.respond(HTTPStatus.UNAUTHORIZED, "Unauthorized\n")
-            response.headers["WWW-Authenticate"] = build_www_authenticate_basic("OCPP")
-            return response
-        return None
+        authorization = request.headers.get_all("Authorization")
+        if (refused := self._authenticate(cp_id, authorization, address)) is None:
+            return None
+        await asyncio.sleep(refused.delay)  # repeated guesses from one address slow down
+        if refused.status == HTTPStatus.BAD_REQUEST:
+            return connection.respond(HTTPStatus.BAD_REQUEST, "Malformed Authorization\n")
+        response = connection.respond(HTTPStatus.UNAUTHORIZED, "Unauthorized\n")
+        response.headers["WWW-Authenticate"] = build_www_authenticate_basic("OCPP")
+        return response
 
     def _refuse_elsewhere(self, connection: ServerConnection, cp_id: str, other: str) -> None:
         # Once per charger: it retries every few seconds. (The ids are of configured chargers.)
