@@ -175,3 +175,45 @@ async def test_one_current_limit_per_connector(
         }
         assert installed == {(1, 1001), (2, 1002)}  # one limit profile per connector, no other
         assert [hass.states.get(slider).state for slider in sliders] == ["10.0", "10.0"]
+
+
+@pytest.mark.parametrize("chargers", [["CP1", "CP2"]])
+@pytest.mark.parametrize("stalls", ["CP1", "CP2"])
+async def test_a_stalled_charger_never_delays_another(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, stalls: str
+) -> None:
+    """One call for both chargers' controls: one never answers, the other acts at once anyway.
+
+    (Both ways round, as Home Assistant takes the entities of one call in its own order.)
+    """
+    works = "CP2" if stalls == "CP1" else "CP1"
+    async with connect(port, stalls) as stalled, connect(port, works) as other:
+        await booted(hass, stalled)
+        await booted(hass, other)
+        stalled.ignored.update({"Reset", "SetChargingProfile"})
+        both = [
+            (BUTTON, SERVICE_PRESS, ["button.cp1_restart", "button.cp2_restart"], {}),
+            (
+                NUMBER,
+                SERVICE_SET_VALUE,
+                ["number.cp1_maximum_current", "number.cp2_maximum_current"],
+                {ATTR_VALUE: 10},
+            ),
+        ]
+        pending = []
+        for domain, service, entity_ids, data in both:
+            pending.append(
+                hass.async_create_task(
+                    hass.services.async_call(
+                        domain, service, {ATTR_ENTITY_ID: entity_ids, **data}, blocking=True
+                    )
+                )
+            )
+        await stalled.wait_for_unanswered("Reset")
+        # The other gets its commands within seconds, not after the 30 s the stalled one has.
+        assert await other.wait_for_call("Reset") == {"type": "Soft"}
+        await other.wait_for_call("SetChargingProfile")
+    # The stalled one disconnected: the calls end with a translated error, not a wait.
+    for task in pending:
+        with pytest.raises(HomeAssistantError):
+            await task

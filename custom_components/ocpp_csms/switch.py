@@ -17,7 +17,9 @@ from .manager import CentralSystem, OcppConfigEntry
 from .model import Charger, Connector
 from .protocol.interface import ChargePointCommands
 
-PARALLEL_UPDATES = 1
+# No limit of its own: the per-charger call lock already sends one command at a time to a
+# charger, and a stalled charger must not hold up the others' controls.
+PARALLEL_UPDATES = 0
 
 type SwitchAction = Callable[[CentralSystem, Charger, Connector], Awaitable[Any]]
 

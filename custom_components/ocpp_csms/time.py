@@ -12,7 +12,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .manager import OcppConfigEntry
 
-PARALLEL_UPDATES = 1
+# No limit of its own: the per-charger call lock already sends one command at a time to a
+# charger, and a stalled charger must not hold up the others' controls.
+PARALLEL_UPDATES = 0
 
 
 @dataclass(frozen=True, kw_only=True)
