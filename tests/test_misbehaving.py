@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 from homeassistant.core import HomeAssistant
-from ocpp.v16 import call
+from ocpp.routing import on
+from ocpp.v16 import call, call_result
+from ocpp.v16.enums import Action
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from websockets.exceptions import ConnectionClosed
@@ -105,3 +108,32 @@ async def test_duplicate_connections_leak_no_tasks(
     await asyncio.sleep(0.1)  # let closed connections finish their closing handshakes
     assert len(asyncio.all_tasks()) <= baseline
     assert central.runtime_data.session("CP1") is None
+
+
+class SlowToConfigure(ClientChargePoint):
+    """A charger that takes 0.2 s to answer GetConfiguration."""
+
+    @on(Action.get_configuration)
+    async def on_get_configuration(self, **kwargs: Any) -> call_result.GetConfiguration:
+        await asyncio.sleep(0.2)
+        return super().on_get_configuration(**kwargs)
+
+
+async def test_a_boot_storm_never_holds_up_an_action(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """30 boots in a burst: the configuration is read once after them, not 30 times.
+
+    Queued one after another, 30 slow reads would keep the reset waiting for 6 seconds.
+    """
+    async with connect(port, "CP1", client=SlowToConfigure) as cp:
+        for _ in range(30):
+            assert await cp.boot() == "Accepted"
+        async with asyncio.timeout(2):
+            await hass.services.async_call(
+                "button", "press", {"entity_id": "button.cp1_restart"}, blocking=True
+            )
+        assert cp.calls("Reset") == [{"type": "Soft"}]
+        await cp.wait_for_call("GetConfiguration", count=2)  # the first boot's, the last's
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(cp.calls("GetConfiguration")) == 2

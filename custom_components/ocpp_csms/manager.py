@@ -88,6 +88,9 @@ PLAUSIBLE_POWER_FACTOR = 2
 # How long a known charger that connected may stay silent before it is configured without a
 # BootNotification (it reconnected without rebooting). Any other message ends the wait.
 RECONNECT_GRACE = 10.0
+# A charger that boots again while it is being set up is set up once it stops booting this
+# long: a burst of 30 boots costs one configuration read, not 30 queued ones.
+BOOT_SETTLE = 0.5
 # Chargers whose history is kept for diagnostics (every connecting id gets one).
 MAX_JOURNALS = 2000
 
@@ -135,6 +138,7 @@ class CentralSystem:
         self._journals: dict[str, Journal] = {}
         self._configure_due: dict[str, asyncio.TimerHandle] = {}
         self._configuring: dict[str, asyncio.Task[None]] = {}
+        self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
         self.plans = ChargingPlans(self)
         self.credentials = HandshakeAuth(
             hass,
@@ -237,6 +241,7 @@ class CentralSystem:
             if self._sessions.get(cp_id) is session:
                 del self._sessions[cp_id]
                 self._cancel_configure(cp_id)
+                self._bursts.discard(cp_id)
                 self._pending.pop(cp_id, None)
                 charger.connected = False
                 charger.notify_all()
@@ -404,7 +409,7 @@ class CentralSystem:
             update_charger_device(dr.async_get(self.hass), charger)
             charger.notify(0)
             self.save()
-            self._configure(cp_id)
+            self._configure_after_boot(cp_id)
             return Registration.ACCEPTED, self.heartbeat_interval
         charger.accepted = False
         if ignored_by(self.hass, cp_id, self.entry.entry_id):
@@ -601,9 +606,20 @@ class CentralSystem:
     def _configure(self, cp_id: str) -> None:
         """Set a charger up (again): one run at a time, the newest wins."""
         self._cancel_configure(cp_id)
+        self._bursts.discard(cp_id)
         self._configuring[cp_id] = self.entry.async_create_background_task(
             self.hass, self._async_configure(cp_id), f"configure {cp_id}"
         )
+
+    def _configure_after_boot(self, cp_id: str) -> None:
+        """Set a booted charger up at once; in a burst of boots, once after the last one."""
+        running = self._configuring.get(cp_id)
+        if cp_id not in self._bursts and (running is None or running.done()):
+            self._configure(cp_id)
+            return
+        self._cancel_configure(cp_id)
+        self._bursts.add(cp_id)
+        self._configure_due[cp_id] = self.hass.loop.call_later(BOOT_SETTLE, self._configure, cp_id)
 
     def _cancel_configure(self, cp_id: str) -> None:
         if (due := self._configure_due.pop(cp_id, None)) is not None:
