@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from http import HTTPStatus
 import json
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from ocpp.routing import on
 from ocpp.v16 import call, call_result
 from ocpp.v16.enums import Action
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-from websockets.exceptions import ConnectionClosed
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from custom_components.ocpp_csms.admission import PER_ADDRESS
 from custom_components.ocpp_csms.const import MAX_FRAME_BYTES
+from custom_components.ocpp_csms.manager import BOOT_DEADLINE
 
 from .charge_point import ClientChargePoint, booted, connect, connect_raw
 from .test_action_errors import expect_error
@@ -137,3 +143,35 @@ async def test_a_boot_storm_never_holds_up_an_action(
         await cp.wait_for_call("GetConfiguration", count=2)  # the first boot's, the last's
         await hass.async_block_till_done(wait_background_tasks=True)
         assert len(cp.calls("GetConfiguration")) == 2
+
+
+async def test_unknown_ids_that_never_boot_are_closed(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """An id nobody added that sends no BootNotification is closed; a known charger is not."""
+    async with connect_raw(port, "SILENT") as silent, connect(port, "CP1") as known:
+        await known.call(call.Heartbeat())
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=BOOT_DEADLINE + 1))
+        await hass.async_block_till_done(wait_background_tasks=True)
+        with pytest.raises(ConnectionClosed):
+            async with asyncio.timeout(5):
+                await silent.recv()
+        await known.call(call.Heartbeat())  # still served
+
+
+async def test_connections_of_unknown_ids_are_capped_per_address(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """At most 8 connections of ids nobody added from one address; known chargers still get in."""
+    async with AsyncExitStack() as stack:
+        for number in range(PER_ADDRESS):
+            await stack.enter_async_context(
+                connect_raw(port, f"NEW-{number}", local_addr=("127.0.0.9", 0))
+            )
+        with pytest.raises(InvalidStatus) as refused:
+            await connect_raw(port, "NEW-X", local_addr=("127.0.0.9", 0))
+        assert refused.value.response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        async with connect_raw(port, "NEW-Y", local_addr=("127.0.0.10", 0)):
+            pass  # another address has room
+        async with connect(port, "CP1") as cp:  # a known charger is never counted
+            assert await cp.boot() == "Accepted"

@@ -53,6 +53,7 @@ class ChargerLink:
         self._central = central
         self.cp_id = cp_id
         self._unknown_transactions: set[int | str] = set()
+        self.booted = False  # whether this connection sent a BootNotification
 
     @property
     def charger(self) -> Charger:
@@ -66,6 +67,7 @@ class ChargerLink:
 
     def boot(self, info: BootInfo) -> tuple[Registration, int]:
         """Record what the charger says about itself and decide on its registration."""
+        self.booted = True
         return self._central.register_boot(self.cp_id, info)
 
     def heard(self, action: str) -> None:

@@ -88,6 +88,8 @@ PLAUSIBLE_POWER_FACTOR = 2
 # How long a known charger that connected may stay silent before it is configured without a
 # BootNotification (it reconnected without rebooting). Any other message ends the wait.
 RECONNECT_GRACE = 10.0
+# An id nobody added that sends no BootNotification this long after connecting is closed.
+BOOT_DEADLINE = 60
 # A charger that boots again while it is being set up is set up once it stops booting this
 # long: a burst of 30 boots costs one configuration read, not 30 queued ones.
 BOOT_SETTLE = 0.5
@@ -156,6 +158,7 @@ class CentralSystem:
             authenticate=self.credentials.check,
             pinned_version=self.pinned_version,
             served_elsewhere=self._served_elsewhere,
+            is_known=self.is_known,
         )
 
     # Lifecycle
@@ -210,10 +213,11 @@ class CentralSystem:
         """Serve one charger connection until it closes."""
         subprotocol = self.server.subprotocol_of(connection)
         journal = self.journal(cp_id)
+        link = ChargerLink(self, cp_id)
         session = SESSION_CLASSES[subprotocol](
             cp_id,
             connection,
-            ChargerLink(self, cp_id),
+            link,
             response_timeout=CALL_TIMEOUT,
             on_frame=journal.frame,
             log=OcppLibraryLog(cp_id),
@@ -232,11 +236,15 @@ class CentralSystem:
             self._configure_due[cp_id] = self.hass.loop.call_later(
                 RECONNECT_GRACE, self._configure, cp_id
             )
+        deadline = self.hass.loop.call_later(
+            BOOT_DEADLINE, self._close_if_it_never_booted, cp_id, session, link
+        )
         try:
             await session.start()
         except ConnectionClosed:
             pass
         finally:
+            deadline.cancel()
             journal.disconnected(record, connection.close_code, connection.close_reason)
             if self._sessions.get(cp_id) is session:
                 del self._sessions[cp_id]
@@ -246,6 +254,19 @@ class CentralSystem:
                 charger.connected = False
                 charger.notify_all()
                 _LOGGER.info("%s disconnected", cp_id)
+
+    def _close_if_it_never_booted(
+        self, cp_id: str, session: OcppSession, link: ChargerLink
+    ) -> None:
+        """An id nobody added must boot soon after connecting, or its connection is closed."""
+        if link.booted or self.is_known(cp_id) or self._sessions.get(cp_id) is not session:
+            return
+        _LOGGER.info(
+            "%s (not added) sent no BootNotification within %d s; closing its connection",
+            cp_id,
+            BOOT_DEADLINE,
+        )
+        self.background(session.close(), f"close silent {cp_id}")
 
     def journal(self, cp_id: str) -> Journal:
         """A charger's recent connections and frames (known chargers and those waiting)."""

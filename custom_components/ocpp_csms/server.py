@@ -12,10 +12,12 @@ from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import InvalidHeader
+from websockets.frames import CloseCode
 from websockets.headers import build_www_authenticate_basic, parse_subprotocol
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
+from .admission import Admission
 from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
 from .credentials import Refused
 from .frame_log import QuietFrames
@@ -38,6 +40,10 @@ def charge_point_id_from_path(path: str) -> str | None:
     """Return the charge point id (last path segment) or None when it is not acceptable."""
     segment = unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
     return segment if CHARGE_POINT_ID.fullmatch(segment) else None
+
+
+def _address(connection: ServerConnection) -> str:
+    return str(connection.remote_address[0]) if connection.remote_address else "?"
 
 
 def _offered_subprotocols(request: Request) -> list[str]:
@@ -84,6 +90,7 @@ class OcppServer:
         authenticate: Authenticator,
         pinned_version: VersionPin,
         served_elsewhere: OtherCentral,
+        is_known: Callable[[str], bool],
     ) -> None:
         """Describe the listener; nothing is bound until :meth:`async_start`."""
         self.host = host
@@ -94,6 +101,7 @@ class OcppServer:
         self._authenticate = authenticate
         self._pinned_version = pinned_version
         self._served_elsewhere = served_elsewhere
+        self._admission = Admission(is_known)
         self._warned_elsewhere: set[str] = set()
         self._server: Server | None = None
 
@@ -160,6 +168,14 @@ class OcppServer:
                 request.path,
             )
             return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point path\n")
+        if (refusal := self._refusal(connection, request, cp_id)) is not None:
+            return refusal
+        return await self._check_credentials(connection, request, cp_id)
+
+    def _refusal(
+        self, connection: ServerConnection, request: Request, cp_id: str
+    ) -> Response | None:
+        """A charger served elsewhere, in a version it may not speak, or one too many."""
         if (other := self._served_elsewhere(cp_id)) is not None:
             self._refuse_elsewhere(connection, cp_id, other)
             return connection.respond(HTTPStatus.NOT_FOUND, "Unknown charge point\n")
@@ -176,9 +192,15 @@ class OcppServer:
                 else f"supported: {', '.join(self._subprotocols)}",
             )
             return connection.respond(HTTPStatus.BAD_REQUEST, "Unsupported OCPP version\n")
-        address = str(connection.remote_address[0]) if connection.remote_address else "?"
+        if not self._admission.has_room(cp_id, _address(connection)):
+            return connection.respond(HTTPStatus.SERVICE_UNAVAILABLE, "Too many connections\n")
+        return None
+
+    async def _check_credentials(
+        self, connection: ServerConnection, request: Request, cp_id: str
+    ) -> Response | None:
         authorization = request.headers.get_all("Authorization")
-        if (refused := self._authenticate(cp_id, authorization, address)) is None:
+        if (refused := self._authenticate(cp_id, authorization, _address(connection))) is None:
             return None
         await asyncio.sleep(refused.delay)  # repeated guesses from one address slow down
         if refused.status == HTTPStatus.BAD_REQUEST:
@@ -203,7 +225,15 @@ class OcppServer:
     async def _handle(self, connection: ServerConnection) -> None:
         cp_id = charge_point_id_from_path(connection.request.path)  # type: ignore[union-attr]
         assert cp_id is not None  # checked during the handshake  # noqa: S101
-        await self._on_connection(cp_id, connection)
+        address = _address(connection)
+        if (counted := self._admission.opened(cp_id, address)) is None:
+            await connection.close(CloseCode.TRY_AGAIN_LATER, "Too many connections")
+            return
+        try:
+            await self._on_connection(cp_id, connection)
+        finally:
+            if counted:
+                self._admission.closed(address)
 
     def subprotocol_of(self, connection: ServerConnection) -> str:
         """The negotiated OCPP version of a connection."""
