@@ -16,6 +16,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, CONFIG_VERSION, DOMAIN
+from custom_components.ocpp_csms.discoveries import MAX_OPEN
 
 from .charge_point import connect
 
@@ -166,3 +167,20 @@ async def test_ignored_on_one_central_system_only(
         assert result["reason"] == "charger_added"
     assert [s.unique_id for s in garage.subentries.values()] == ["ROAMER"]
     await hass.config_entries.async_unload(garage.entry_id)
+
+
+@pytest.mark.parametrize("chargers", [[]])
+async def test_open_offers_are_bounded(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """40 unknown ids boot: 32 offers stay open, the newest; one warning says so."""
+    for number in range(MAX_OPEN + 8):
+        async with connect(port, f"NEW-{number:02d}") as cp:
+            assert await cp.boot() == "Pending"
+            if number == 0:
+                assert await cp.boot() == "Pending"  # booting again offers nothing new
+            await hass.async_block_till_done()
+    offered = {flow["context"]["unique_id"] for flow in discovery_flows(hass)}
+    assert offered == {f"NEW-{number:02d}" for number in range(8, MAX_OPEN + 8)}
+    warnings = [r for r in caplog.records if "waiting to be accepted" in r.message]
+    assert len(warnings) == 1

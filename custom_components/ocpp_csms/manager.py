@@ -10,14 +10,13 @@ from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import (
-    SOURCE_INTEGRATION_DISCOVERY,
     ConfigEntry,
     ConfigSubentry,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, discovery_flow, entity_registry as er
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
@@ -42,12 +41,12 @@ from .const import (
     CONF_VOLTAGE,
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_MAX_CURRENT,
-    DOMAIN,
     OCPP_VERSION_AUTO,
     SUBENTRY_CHARGER,
 )
 from .credentials import HandshakeAuth
 from .devices import move_first_connector_to_child_device, update_charger_device
+from .discoveries import Discoveries
 from .errors import charger_error, invalid
 from .frame_log import OcppLibraryLog
 from .handler import ChargerLink
@@ -142,6 +141,7 @@ class CentralSystem:
         self._configuring: dict[str, asyncio.Task[None]] = {}
         self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
         self.plans = ChargingPlans(self)
+        self.discoveries = Discoveries(hass, entry.entry_id)
         self.credentials = HandshakeAuth(
             hass,
             entry.entry_id,
@@ -435,17 +435,7 @@ class CentralSystem:
         charger.accepted = False
         if ignored_by(self.hass, cp_id, self.entry.entry_id):
             return Registration.REJECTED, RETRY_BOOT_INTERVAL
-        discovery_flow.async_create_flow(
-            self.hass,
-            DOMAIN,
-            context={"source": SOURCE_INTEGRATION_DISCOVERY},
-            data={
-                "entry_id": self.entry.entry_id,
-                CONF_CP_ID: cp_id,
-                "vendor": info.vendor,
-                "model": info.model,
-            },
-        )
+        self.discoveries.offer(cp_id, info)
         return Registration.PENDING, RETRY_BOOT_INTERVAL
 
     @property
@@ -566,7 +556,7 @@ class CentralSystem:
                 # Accepted by the user while Pending: ask for a BootNotification now.
                 self.background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
             # Deferred: the flow that accepted the charger may still be finishing its step.
-            self.hass.loop.call_soon(self._dismiss_discovery, cp_id)
+            self.hass.loop.call_soon(self.discoveries.dismiss, cp_id)
         for cp_id in self._chargers.keys() - current.keys():
             self._chargers.pop(cp_id)
             self.plans.async_forget(cp_id)
@@ -604,11 +594,6 @@ class CentralSystem:
             if pinned is not None and self.charger_model(cp_id).protocol != pinned:
                 _LOGGER.info("%s: it must speak %s now; it must connect again", cp_id, pinned)
                 self.background(session.close(), f"close {cp_id} for its OCPP version")
-
-    def _dismiss_discovery(self, cp_id: str) -> None:
-        flows = self.hass.config_entries.flow
-        for flow in flows.async_progress_by_handler(DOMAIN, match_context={"unique_id": cp_id}):
-            flows.async_abort(flow["flow_id"])
 
     # Background work
 
