@@ -20,6 +20,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from custom_components.ocpp_csms.admission import PER_ADDRESS
 from custom_components.ocpp_csms.const import MAX_FRAME_BYTES
+from custom_components.ocpp_csms.journal import KNOWN_BUDGET, MAX_UNKNOWN_JOURNALS, UNKNOWN_BUDGET
 from custom_components.ocpp_csms.manager import BOOT_DEADLINE
 
 from .charge_point import ClientChargePoint, booted, connect, connect_raw
@@ -175,3 +176,20 @@ async def test_connections_of_unknown_ids_are_capped_per_address(
             pass  # another address has room
         async with connect(port, "CP1") as cp:  # a known charger is never counted
             assert await cp.boot() == "Accepted"
+
+
+async def test_journals_of_unknown_ids_are_bounded(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """100 ids nobody added send 2 KB frames: the journals keep a bounded amount of them."""
+    big = json.dumps([2, "x", "Heartbeat", {"pad": "y" * 1900}])
+    for number in range(100):
+        async with connect_raw(port, f"NOISY-{number}") as noisy:
+            for _ in range(20):
+                await noisy.send(big)
+                await noisy.recv()
+    async with connect(port, "CP1") as cp:
+        await cp.call(call.Heartbeat())
+    journals = central.runtime_data.journals
+    assert journals.chars <= MAX_UNKNOWN_JOURNALS * UNKNOWN_BUDGET + KNOWN_BUDGET
+    assert central.runtime_data.journal("CP1").frames  # a known charger keeps its own

@@ -7,7 +7,8 @@ path cheap.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 import json
@@ -19,6 +20,11 @@ from .protocol.wire import format_timestamp, utc_now
 MAX_CONNECTIONS = 20
 MAX_FRAMES = 40
 MAX_FRAME_CHARS = 2000
+# Characters of frames a journal keeps: an added charger's last 40 frames fit; an id nobody
+# added keeps a few, and only so many such ids are remembered.
+KNOWN_BUDGET = MAX_FRAMES * MAX_FRAME_CHARS
+UNKNOWN_BUDGET = 8000
+MAX_UNKNOWN_JOURNALS = 64
 REDACTED = "**REDACTED**"
 
 # Fields holding personal data or secrets: id tags (1.6), id tokens (2.0.1), SIM ids.
@@ -96,14 +102,16 @@ class ConnectionRecord:
 
 
 class Journal:
-    """The last connections and frames of one charger."""
+    """The last connections and frames of one charger, within a budget of characters."""
 
-    __slots__ = ("connections", "frames")
+    __slots__ = ("budget", "chars", "connections", "frames")
 
-    def __init__(self) -> None:
+    def __init__(self, budget: int = KNOWN_BUDGET) -> None:
         """Start empty."""
+        self.budget = budget
+        self.chars = 0  # of the frames kept
         self.connections: deque[ConnectionRecord] = deque(maxlen=MAX_CONNECTIONS)
-        self.frames: deque[tuple[datetime, Direction, str | bytes]] = deque(maxlen=MAX_FRAMES)
+        self.frames: deque[tuple[datetime, Direction, str | bytes]] = deque()
 
     def connected(self, address: str, protocol: str) -> ConnectionRecord:
         """Note a new connection; the caller closes the record when it ends."""
@@ -119,8 +127,12 @@ class Journal:
         record.close_reason = reason or None
 
     def frame(self, direction: Direction, raw: str | bytes) -> None:
-        """Note a frame (cut to a bounded length)."""
-        self.frames.append((utc_now(), direction, raw[:MAX_FRAME_CHARS]))
+        """Note a frame (cut to a bounded length); the oldest go beyond the budget."""
+        kept = raw[:MAX_FRAME_CHARS]
+        self.frames.append((utc_now(), direction, kept))
+        self.chars += len(kept)
+        while len(self.frames) > MAX_FRAMES or (self.chars > self.budget and self.frames):
+            self.chars -= len(self.frames.popleft()[2])
 
     def as_dict(self) -> dict[str, Any]:
         """Redacted, for diagnostics."""
@@ -137,3 +149,36 @@ class Journal:
                 for when, direction, raw in self.frames
             ],
         }
+
+
+class Journals:
+    """The journals of a central system's chargers: every added one, and a few unknown ids."""
+
+    def __init__(self, is_known: Callable[[str], bool]) -> None:
+        """Ask ``is_known`` whether a charge point id was added by the user."""
+        self._is_known = is_known
+        self._known: dict[str, Journal] = {}
+        self._unknown: OrderedDict[str, Journal] = OrderedDict()  # least recent first
+
+    def of(self, cp_id: str) -> Journal:
+        """A charger's journal (an unknown id's, small, may be forgotten for a newer one)."""
+        if self._is_known(cp_id):
+            if (journal := self._known.get(cp_id)) is None:
+                journal = self._unknown.pop(cp_id, None) or Journal()
+                journal.budget = KNOWN_BUDGET
+                self._known[cp_id] = journal
+            return journal
+        journal = self._unknown.pop(cp_id, None) or Journal(UNKNOWN_BUDGET)
+        self._unknown[cp_id] = journal  # most recent last
+        while len(self._unknown) > MAX_UNKNOWN_JOURNALS:
+            self._unknown.popitem(last=False)
+        return journal
+
+    def forget(self, cp_id: str) -> None:
+        """A charger was removed."""
+        self._known.pop(cp_id, None)
+
+    @property
+    def chars(self) -> int:
+        """Characters of frames held in all journals."""
+        return sum(j.chars for j in (*self._known.values(), *self._unknown.values()))

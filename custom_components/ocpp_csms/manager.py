@@ -50,7 +50,7 @@ from .discoveries import Discoveries
 from .errors import charger_error, invalid
 from .frame_log import OcppLibraryLog
 from .handler import ChargerLink
-from .journal import Journal, is_secret_setting
+from .journal import Journal, Journals, is_secret_setting
 from .model import BootInfo, Charger
 from .planning import ChargingPlans
 from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
@@ -92,8 +92,6 @@ BOOT_DEADLINE = 60
 # A charger that boots again while it is being set up is set up once it stops booting this
 # long: a burst of 30 boots costs one configuration read, not 30 queued ones.
 BOOT_SETTLE = 0.5
-# Chargers whose history is kept for diagnostics (every connecting id gets one).
-MAX_JOURNALS = 2000
 
 type OcppConfigEntry = ConfigEntry[CentralSystem]
 
@@ -136,7 +134,7 @@ class CentralSystem:
         self._entity_ids: dict[str, set[str]] = {}
         self._passwords: dict[str, str | None] = {}
         self._required = bool(entry.options.get(CONF_REQUIRE_PASSWORD, False))
-        self._journals: dict[str, Journal] = {}
+        self.journals = Journals(self.is_known)
         self._configure_due: dict[str, asyncio.TimerHandle] = {}
         self._configuring: dict[str, asyncio.Task[None]] = {}
         self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
@@ -270,13 +268,7 @@ class CentralSystem:
 
     def journal(self, cp_id: str) -> Journal:
         """A charger's recent connections and frames (known chargers and those waiting)."""
-        if (journal := self._journals.get(cp_id)) is None:
-            if len(self._journals) >= MAX_JOURNALS:
-                # Forget the oldest unknown charger's; known chargers keep theirs.
-                stale = next((i for i in self._journals if not self.is_known(i)), None)
-                self._journals.pop(stale or next(iter(self._journals)))
-            journal = self._journals[cp_id] = Journal()
-        return journal
+        return self.journals.of(cp_id)
 
     def session(self, cp_id: str) -> OcppSession | None:
         """The live session of a charger, if connected."""
@@ -561,6 +553,7 @@ class CentralSystem:
             self._chargers.pop(cp_id)
             self.plans.async_forget(cp_id)
             self._cancel_configure(cp_id)
+            self.journals.forget(cp_id)
             self._entity_ids.pop(cp_id, None)
             if (session := self._sessions.get(cp_id)) is not None:
                 self.background(session.close(), f"disconnect removed charger {cp_id}")
