@@ -9,14 +9,14 @@ from homeassistant.config_entries import SOURCE_IGNORE, SOURCE_INTEGRATION_DISCO
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from ocpp.exceptions import SecurityError
 from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import CONF_AUTO_ACCEPT, CONF_CP_ID, CONFIG_VERSION, DOMAIN
-from custom_components.ocpp_csms.discoveries import MAX_OPEN
+from custom_components.ocpp_csms.discoveries import AUTO_ACCEPTS_PER_HOUR, MAX_OPEN
 
 from .charge_point import connect
 
@@ -184,3 +184,27 @@ async def test_open_offers_are_bounded(
     assert offered == {f"NEW-{number:02d}" for number in range(8, MAX_OPEN + 8)}
     warnings = [r for r in caplog.records if "waiting to be accepted" in r.message]
     assert len(warnings) == 1
+
+
+@pytest.mark.parametrize(("chargers", "options"), [([], {CONF_AUTO_ACCEPT: True})])
+async def test_auto_accept_is_bounded(
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    issue_registry: ir.IssueRegistry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Beyond 10 new chargers an hour, new ones wait to be accepted and the user is told."""
+    for number in range(AUTO_ACCEPTS_PER_HOUR + 3):
+        async with connect(port, f"AUTO-{number:02d}") as cp:
+            expected = "Accepted" if number < AUTO_ACCEPTS_PER_HOUR else "Pending"
+            assert await cp.boot() == expected
+            await hass.async_block_till_done(wait_background_tasks=True)
+    assert len(central.subentries) == AUTO_ACCEPTS_PER_HOUR
+    assert {f["context"]["unique_id"] for f in discovery_flows(hass)} == {
+        f"AUTO-{number:02d}" for number in range(AUTO_ACCEPTS_PER_HOUR, AUTO_ACCEPTS_PER_HOUR + 3)
+    }
+    issue = issue_registry.async_get_issue(DOMAIN, central.runtime_data.auto_accept.issue_id)
+    assert issue is not None
+    assert issue.translation_key == "auto_accept_limit"
+    assert len([r for r in caplog.records if "accepted automatically" in r.message]) == 1

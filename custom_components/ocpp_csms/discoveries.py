@@ -1,20 +1,26 @@
-"""The discovery flows a central system opens for chargers nobody added yet, bounded.
+"""New chargers: offered to the user, or accepted automatically, both bounded.
 
 Each unknown charger that boots is offered to the user once (a flow with its charge point id
 as unique id); booting again while its flow is open offers nothing new. At most
 ``MAX_OPEN`` flows are open per central system: the oldest is withdrawn for a new one, logged
 once per flood, so a scanner cycling through ids costs a bounded number of flows. A charger
 whose flow was withdrawn is offered again when it boots again.
+
+With auto-accept on, at most ``AUTO_ACCEPTS_PER_HOUR`` new chargers are accepted in any hour
+(:class:`AutoAccept`); beyond that they are offered like with auto-accept off, and a repair
+issue tells the user, so that a stranger cycling through ids cannot fill Home Assistant with
+devices.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
 import logging
+import time
 
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import discovery_flow
+from homeassistant.helpers import discovery_flow, issue_registry as ir
 
 from .const import CONF_CP_ID, DOMAIN
 from .model import BootInfo
@@ -22,6 +28,8 @@ from .model import BootInfo
 _LOGGER = logging.getLogger(__name__)
 
 MAX_OPEN = 32
+AUTO_ACCEPTS_PER_HOUR = 10
+_HOUR = 3600.0
 
 
 class Discoveries:
@@ -79,3 +87,45 @@ class Discoveries:
         flows = self._hass.config_entries.flow
         for flow in flows.async_progress_by_handler(DOMAIN, match_context={"unique_id": cp_id}):
             flows.async_abort(flow["flow_id"])
+
+
+class AutoAccept:
+    """How many chargers auto-accept took in the last hour; a repair issue when it is enough."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        """Count for the central system ``entry_id``."""
+        self._hass = hass
+        self._entry_id = entry_id
+        self._taken: deque[float] = deque()  # when, oldest first
+
+    @property
+    def issue_id(self) -> str:
+        """The repair issue raised when the limit is reached."""
+        return f"auto_accept_limit_{self._entry_id}"
+
+    def allows(self, cp_id: str) -> bool:
+        """Whether ``cp_id`` may be accepted automatically now (it counts if so)."""
+        now = time.monotonic()
+        while self._taken and now - self._taken[0] > _HOUR:
+            self._taken.popleft()
+        if len(self._taken) < AUTO_ACCEPTS_PER_HOUR:
+            self._taken.append(now)
+            ir.async_delete_issue(self._hass, DOMAIN, self.issue_id)
+            return True
+        if ir.async_get(self._hass).async_get_issue(DOMAIN, self.issue_id) is None:
+            _LOGGER.warning(
+                "%d chargers were accepted automatically in the last hour; %s and further "
+                "new chargers wait for you to accept them",
+                AUTO_ACCEPTS_PER_HOUR,
+                cp_id,
+            )
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            self.issue_id,
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="auto_accept_limit",
+            translation_placeholders={"count": str(AUTO_ACCEPTS_PER_HOUR), "cp_id": cp_id},
+        )
+        return False

@@ -46,7 +46,7 @@ from .const import (
 )
 from .credentials import HandshakeAuth
 from .devices import move_first_connector_to_child_device, update_charger_device
-from .discoveries import Discoveries
+from .discoveries import AutoAccept, Discoveries
 from .errors import charger_error, invalid
 from .frame_log import OcppLibraryLog
 from .handler import ChargerLink
@@ -140,6 +140,7 @@ class CentralSystem:
         self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
         self.plans = ChargingPlans(self)
         self.discoveries = Discoveries(hass, entry.entry_id)
+        self.auto_accept = AutoAccept(hass, entry.entry_id)
         self.credentials = HandshakeAuth(
             hass,
             entry.entry_id,
@@ -413,7 +414,11 @@ class CentralSystem:
         """Decide on a BootNotification: known → Accepted; new → Pending and ask the user."""
         charger = self.charger_model(cp_id)
         charger.boot = info
-        if not self.is_known(cp_id) and self.entry.options.get(CONF_AUTO_ACCEPT, False):
+        if (
+            not self.is_known(cp_id)
+            and self.entry.options.get(CONF_AUTO_ACCEPT, False)
+            and self.auto_accept.allows(cp_id)
+        ):
             # Accepted by this very answer: no TriggerMessage to ask for another boot.
             charger.accepted = True
             self._add_charger_subentry(cp_id)
