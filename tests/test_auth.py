@@ -17,7 +17,7 @@ from custom_components.ocpp_csms.const import (
 )
 from custom_components.ocpp_csms.protocol.interface import AuthStatus
 
-from .charge_point import connect
+from .charge_point import ClientChargePoint, booted, connect
 
 
 def test_accept_all_by_default() -> None:
@@ -37,7 +37,8 @@ def test_listed_only_and_blocked() -> None:
     assert policy.check("abcd") is AuthStatus.ACCEPTED
     assert policy.check("other") is AuthStatus.INVALID
     assert policy.check("blocked-too") is AuthStatus.BLOCKED
-    assert policy.check("HomeAssistant") is AuthStatus.ACCEPTED  # remote starts always work
+    # The remote-start tag is no pass of its own (a start the central system asked for is).
+    assert policy.check("HomeAssistant") is AuthStatus.INVALID
 
 
 @pytest.mark.parametrize(
@@ -60,3 +61,30 @@ async def test_charger_gets_verdicts(
         assert status == "Invalid"
     await hass.async_block_till_done()
     assert [e.data["status"] for e in events] == ["Accepted", "Blocked", "Invalid"]
+
+
+@pytest.mark.parametrize("chargers", [["CP1", "CP2"]])
+@pytest.mark.parametrize("options", [{CONF_AUTH_POLICY: AUTH_LISTED_ONLY}])
+async def test_the_remote_start_tag_is_no_pass(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """'HomeAssistant' works for the start Home Assistant asked for, at that charger, once."""
+
+    async def verdict(cp: ClientChargePoint) -> str:
+        return str((await cp.call(call.Authorize(id_tag="HomeAssistant"))).id_tag_info["status"])
+
+    async with connect(port, "CP1") as cp, connect(port, "CP2") as other:
+        await booted(hass, cp)
+        await booted(hass, other)
+        assert await verdict(cp) == "Invalid"  # typed on a PIN pad: no
+        await hass.services.async_call(
+            "switch", "turn_on", {"entity_id": "switch.cp1_charging"}, blocking=True
+        )
+        assert cp.calls("RemoteStartTransaction")[0]["id_tag"] == "HomeAssistant"
+        assert await verdict(cp) == "Accepted"  # the start Home Assistant asked for
+        assert await verdict(other) == "Invalid"  # not at another charger
+        transaction_id, status = await cp.start_transaction(1, "HomeAssistant", 0)
+        assert status == "Accepted"
+        await cp.stop_transaction(transaction_id, 10)
+        _, status = await cp.start_transaction(1, "HomeAssistant", 10)
+        assert status == "Invalid"  # used up

@@ -1,9 +1,15 @@
-"""Id tag authorization: accept all (default) or listed only, with a block list on top."""
+"""Id tag authorization: accept all (default) or listed only, with a block list on top.
+
+The integration's own remote starts are accepted without a hole in the policy: a tag is
+accepted for a start the central system has just asked that charger for (``RemoteStarts``),
+and for nothing else. The default remote-start tag ``HomeAssistant`` is no pass of its own.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+import time
 from typing import Any
 
 from .const import (
@@ -11,9 +17,12 @@ from .const import (
     CONF_ALLOWED_TAGS,
     CONF_AUTH_POLICY,
     CONF_BLOCKED_TAGS,
-    REMOTE_ID_TAG,
 )
 from .protocol.interface import AuthStatus
+
+# How long after a remote start its tag is accepted at that charger (the driver may still have
+# to plug in, and chargers wait about a minute or two for that).
+REMOTE_START_WINDOW = 300.0
 
 
 def _normalize(tags: Iterable[str]) -> frozenset[str]:
@@ -34,7 +43,7 @@ class AuthPolicy:
         """Build the policy from a central system's options."""
         return cls(
             listed_only=options.get(CONF_AUTH_POLICY) == AUTH_LISTED_ONLY,
-            allowed=_normalize(options.get(CONF_ALLOWED_TAGS, ())) | {REMOTE_ID_TAG.casefold()},
+            allowed=_normalize(options.get(CONF_ALLOWED_TAGS, ())),
             blocked=_normalize(options.get(CONF_BLOCKED_TAGS, ())),
         )
 
@@ -46,3 +55,29 @@ class AuthPolicy:
         if self.listed_only and tag not in self.allowed and tag not in _normalize(extra_known):
             return AuthStatus.INVALID
         return AuthStatus.ACCEPTED
+
+
+@dataclass(slots=True)
+class RemoteStarts:
+    """The remote starts a central system asked for, by charger and tag, until they expire."""
+
+    _expected: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def expect(self, cp_id: str, id_tag: str) -> None:
+        """A remote start with ``id_tag`` was sent to ``cp_id``."""
+        self._prune()
+        self._expected[(cp_id, id_tag.strip().casefold())] = time.monotonic()
+
+    def expected(self, cp_id: str, id_tag: str) -> bool:
+        """Whether ``id_tag`` at ``cp_id`` is a start the central system asked for."""
+        self._prune()
+        return (cp_id, id_tag.strip().casefold()) in self._expected
+
+    def started(self, cp_id: str, id_tag: str) -> None:
+        """The start happened: the tag is no pass for another one."""
+        self._expected.pop((cp_id, id_tag.strip().casefold()), None)
+
+    def _prune(self) -> None:
+        now = time.monotonic()
+        for key in [k for k, at in self._expected.items() if now - at > REMOTE_START_WINDOW]:
+            del self._expected[key]

@@ -109,7 +109,7 @@ class ChargerLink:
 
     def authorize(self, id_tag: str) -> AuthStatus:
         """Check an id tag against the user's policy and tell automations."""
-        status = self._central.authorize(id_tag)
+        status = self._central.authorize(self.cp_id, id_tag)
         self._central.fire(
             EVENT_AUTHORIZE, {"cp_id": self.cp_id, "id_tag": id_tag, "status": status.value}
         )
@@ -117,7 +117,9 @@ class ChargerLink:
 
     def start_transaction(self, start: TransactionStart) -> tuple[int | str, AuthStatus | None]:
         """Open a transaction; a charger's own id is kept, others get a fresh, persistent one."""
-        status = None if start.id_tag is None else self._central.authorize(start.id_tag)
+        status = None
+        if start.id_tag is not None:
+            status = self._central.authorize(self.cp_id, start.id_tag, starting=True)
         if start.transaction_id is not None and self._seen_before(start):
             return start.transaction_id, status
         connector = self._connector(start.connector_id)
@@ -165,7 +167,7 @@ class ChargerLink:
 
     def stop_transaction(self, stop: TransactionStop) -> AuthStatus | None:
         """Close a transaction; unknown ids are answered and logged once."""
-        status = self._central.authorize(stop.id_tag) if stop.id_tag else None
+        status = self._central.authorize(self.cp_id, stop.id_tag) if stop.id_tag else None
         connector = self.charger.find_transaction(stop.transaction_id)
         if connector is None or connector.transaction is None:
             if self.known_transaction(stop.transaction_id) is None:

@@ -22,7 +22,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from .auth import AuthPolicy
+from .auth import AuthPolicy, RemoteStarts
 from .const import (
     CALL_TIMEOUT,
     CONF_AUTO_ACCEPT,
@@ -125,6 +125,7 @@ class CentralSystem:
         self.entry = entry
         self.data = dict(entry.data)
         self.auth = AuthPolicy.from_options(entry.options)
+        self.remote_starts = RemoteStarts()
         self._store = CentralStore(hass, entry.entry_id)
         self._chargers: dict[str, Charger] = {}
         self._pending: dict[str, Charger] = {}
@@ -440,9 +441,28 @@ class CentralSystem:
         """Heartbeat interval handed to accepted chargers."""
         return int(self.entry.options.get(CONF_HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL))
 
-    def authorize(self, id_tag: str) -> AuthStatus:
-        """Check an id tag against the user's policy."""
-        return self.auth.check(id_tag)
+    def authorize(self, cp_id: str, id_tag: str, *, starting: bool = False) -> AuthStatus:
+        """Check an id tag at a charger against the user's policy.
+
+        A tag the central system just sent the charger in a remote start is accepted there
+        (unless blocked); the start it was for (``starting``) uses that up.
+        """
+        status = self.auth.check(id_tag)
+        if status is AuthStatus.INVALID and self.remote_starts.expected(cp_id, id_tag):
+            status = AuthStatus.ACCEPTED
+        if starting:
+            self.remote_starts.started(cp_id, id_tag)
+        return status
+
+    async def async_remote_start(
+        self, cp_id: str, connector_id: int, id_tag: str, profile: ChargingProfile | None = None
+    ) -> str:
+        """Start a session; the charger may then use ``id_tag`` for it whatever the policy."""
+        self.remote_starts.expect(cp_id, id_tag)
+        status: str = await self.async_command(
+            cp_id, lambda session: session.remote_start(connector_id, id_tag, profile)
+        )
+        return status
 
     def charger_heard(self, cp_id: str, action: str) -> None:
         """A charger sent a message: one that is not a boot did not reboot, so set it up now."""

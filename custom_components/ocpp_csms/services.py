@@ -224,7 +224,8 @@ async def _remote_start(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     if profile is not None:
         profile = target.central.fit_profile(target.cp_id, profile)
     id_tag = data.get(ATTR_ID_TAG, REMOTE_ID_TAG)
-    return await target.status(lambda s: s.remote_start(connector_id, id_tag, profile))
+    status = await target.central.async_remote_start(target.cp_id, connector_id, id_tag, profile)
+    return {"status": status}
 
 
 async def _remote_stop(target: Target, data: dict[str, Any]) -> dict[str, Any]:

@@ -48,6 +48,10 @@ def _smart_charging(*, enabled: bool) -> SwitchAction:
     return run
 
 
+async def _remote_start(central: CentralSystem, charger: Charger, connector: Connector) -> None:
+    await central.async_remote_start(charger.id, connector.id, REMOTE_ID_TAG)
+
+
 async def _stop_session(commands: ChargePointCommands, connector: Connector) -> str:
     if connector.transaction is None:
         raise invalid("no_session", connector_id=str(connector.id))
@@ -77,9 +81,7 @@ CONNECTOR_SWITCHES: tuple[OcppSwitchDescription, ...] = (
         key="charging",
         translation_key="charging",
         value_fn=lambda _charger, connector: connector.running is not None,
-        turn_on_fn=_command(
-            lambda commands, connector: commands.remote_start(connector.id, REMOTE_ID_TAG)
-        ),
+        turn_on_fn=_remote_start,
         turn_off_fn=_command(_stop_session),
     ),
     OcppSwitchDescription(
