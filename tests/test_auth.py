@@ -13,6 +13,7 @@ from custom_components.ocpp_csms.const import (
     CONF_ALLOWED_TAGS,
     CONF_AUTH_POLICY,
     CONF_BLOCKED_TAGS,
+    CONF_EXPIRED_TAGS,
     EVENT_AUTHORIZE,
 )
 from custom_components.ocpp_csms.protocol.interface import AuthStatus
@@ -88,3 +89,28 @@ async def test_the_remote_start_tag_is_no_pass(
         await cp.stop_transaction(transaction_id, 10)
         _, status = await cp.start_transaction(1, "HomeAssistant", 10)
         assert status == "Invalid"  # used up
+
+
+async def test_changed_tags_reach_the_chargers_cache(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Blocking or expiring a tag clears connected chargers' caches; expired tags say so."""
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        hass.config_entries.async_update_entry(
+            central,
+            options={**central.options, CONF_BLOCKED_TAGS: ["LOST"], CONF_EXPIRED_TAGS: ["OLD"]},
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(cp.calls("ClearCache")) == 1
+        answers = [
+            (await cp.call(call.Authorize(id_tag=tag))).id_tag_info["status"]
+            for tag in ("LOST", "OLD", "NEW")
+        ]
+        assert answers == ["Blocked", "Expired", "Accepted"]
+        # Another option changing leaves the cache alone.
+        hass.config_entries.async_update_entry(
+            central, options={**central.options, "heartbeat_interval": 120}
+        )
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert len(cp.calls("ClearCache")) == 1

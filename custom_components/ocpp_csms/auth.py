@@ -17,6 +17,7 @@ from .const import (
     CONF_ALLOWED_TAGS,
     CONF_AUTH_POLICY,
     CONF_BLOCKED_TAGS,
+    CONF_EXPIRED_TAGS,
 )
 from .protocol.interface import AuthStatus
 
@@ -37,6 +38,7 @@ class AuthPolicy:
     listed_only: bool = False
     allowed: frozenset[str] = frozenset()
     blocked: frozenset[str] = frozenset()
+    expired: frozenset[str] = frozenset()
 
     @classmethod
     def from_options(cls, options: Mapping[str, Any]) -> AuthPolicy:
@@ -45,6 +47,7 @@ class AuthPolicy:
             listed_only=options.get(CONF_AUTH_POLICY) == AUTH_LISTED_ONLY,
             allowed=_normalize(options.get(CONF_ALLOWED_TAGS, ())),
             blocked=_normalize(options.get(CONF_BLOCKED_TAGS, ())),
+            expired=_normalize(options.get(CONF_EXPIRED_TAGS, ())),
         )
 
     def check(self, id_tag: str, extra_known: Iterable[str] = ()) -> AuthStatus:
@@ -52,6 +55,8 @@ class AuthPolicy:
         tag = id_tag.strip().casefold()
         if tag in self.blocked:
             return AuthStatus.BLOCKED
+        if tag in self.expired:
+            return AuthStatus.EXPIRED
         if self.listed_only and tag not in self.allowed and tag not in _normalize(extra_known):
             return AuthStatus.INVALID
         return AuthStatus.ACCEPTED

@@ -44,6 +44,7 @@ from .const import (
     CONF_AUTO_ACCEPT,
     CONF_BLOCKED_TAGS,
     CONF_CP_ID,
+    CONF_EXPIRED_TAGS,
     CONF_HEARTBEAT_INTERVAL,
     CONF_MAX_CURRENT,
     CONF_MEASURANDS,
@@ -143,6 +144,7 @@ OPTIONS_SCHEMA = vol.Schema(
         ),
         vol.Optional(CONF_ALLOWED_TAGS, default=[]): _TAGS,
         vol.Optional(CONF_BLOCKED_TAGS, default=[]): _TAGS,
+        vol.Optional(CONF_EXPIRED_TAGS, default=[]): _TAGS,
         vol.Optional(CONF_HEARTBEAT_INTERVAL, default=DEFAULT_HEARTBEAT_INTERVAL): vol.All(
             NumberSelector(
                 NumberSelectorConfig(

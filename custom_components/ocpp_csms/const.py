@@ -21,6 +21,7 @@ CONF_AUTO_ACCEPT: Final = "auto_accept"
 CONF_AUTH_POLICY: Final = "auth_policy"
 CONF_ALLOWED_TAGS: Final = "allowed_tags"
 CONF_BLOCKED_TAGS: Final = "blocked_tags"
+CONF_EXPIRED_TAGS: Final = "expired_tags"
 CONF_HEARTBEAT_INTERVAL: Final = "heartbeat_interval"
 CONF_REQUIRE_PASSWORD: Final = "require_password"  # noqa: S105 - an option name
 AUTH_ACCEPT_ALL: Final = "accept_all"

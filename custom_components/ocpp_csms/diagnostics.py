@@ -8,7 +8,7 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
-from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_PASSWORD
+from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_EXPIRED_TAGS, CONF_PASSWORD
 from .identifiers import charger_identifier, connector_identifier
 from .journal import REDACTED, is_secret_setting
 from .manager import OcppConfigEntry
@@ -17,6 +17,7 @@ from .model import Charger
 TO_REDACT = {
     CONF_ALLOWED_TAGS,
     CONF_BLOCKED_TAGS,
+    CONF_EXPIRED_TAGS,
     CONF_PASSWORD,
     "id_tag",
     "iccid",

@@ -193,7 +193,10 @@ class CentralSystem:
         """Apply option and subentry changes live; return True when a reload is needed."""
         if dict(self.entry.data) != self.data:
             return True
-        self.auth = AuthPolicy.from_options(self.entry.options)
+        auth = AuthPolicy.from_options(self.entry.options)
+        if auth != self.auth:
+            self._clear_authorization_caches()
+        self.auth = auth
         self._sync_subentries()
         changed = self._close_connections_with_old_passwords()
         required = self._password_required()
@@ -604,6 +607,22 @@ class CentralSystem:
                 self.background(session.close(), f"close {cp_id} for its new password")
         self._passwords = passwords
         return changed
+
+    def _clear_authorization_caches(self) -> None:
+        """Tags changed: chargers must not go on accepting a tag from their cache."""
+        for cp_id in self._sessions.keys() & self._chargers.keys():
+            if self._chargers[cp_id].accepted:
+                self.background(self._async_clear_cache(cp_id), f"clear cache of {cp_id}")
+
+    async def _async_clear_cache(self, cp_id: str) -> None:
+        try:
+            await self.async_command(cp_id, lambda session: session.clear_cache())
+        except HomeAssistantError as err:
+            _LOGGER.warning(
+                "%s: could not clear its authorization cache after the tags changed: %s",
+                cp_id,
+                err,
+            )
 
     def _close_connections_in_unwanted_versions(self) -> None:
         """A charger pinned to another OCPP version must connect again and speak it."""
