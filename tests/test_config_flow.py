@@ -10,6 +10,7 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -32,6 +33,7 @@ from custom_components.ocpp_csms.const import (
 )
 from custom_components.ocpp_csms.manager import CentralSystem
 
+from .charge_point import booted, connect
 from .conftest import charger_subentry
 
 
@@ -322,3 +324,33 @@ async def test_confirm_after_charger_added_elsewhere(
     await hass.async_block_till_done()
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert not flows  # the open discovery was dismissed when the charger was added
+
+
+async def test_tags_home_assistant_knows_can_be_allowed(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A tag scanned in Home Assistant is offered by name in the options, and then charges."""
+    hass.states.async_set(
+        "tag.front_door_card",
+        "2025-01-01T00:00:00+00:00",
+        {
+            "tag_id": "04A1B2C3",
+            "friendly_name": "Front door card",
+        },
+    )
+    result = await hass.config_entries.options.async_init(central.entry_id)
+    selector = next(
+        value for key, value in result["data_schema"].schema.items() if key == CONF_ALLOWED_TAGS
+    )
+    assert {"value": "04A1B2C3", "label": "Front door card (04A1B2C3)"} in selector.config[
+        "options"
+    ]
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {CONF_AUTH_POLICY: AUTH_LISTED_ONLY, CONF_ALLOWED_TAGS: ["04A1B2C3"]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    async with connect(port, "CP1") as cp:
+        await booted(hass, cp)
+        result = await cp.call(call.Authorize(id_tag="04a1b2c3"))
+        assert result.id_tag_info["status"] == "Accepted"

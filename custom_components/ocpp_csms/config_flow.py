@@ -27,6 +27,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     TextSelector,
@@ -324,6 +325,27 @@ class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
         )
 
 
+def _known_tags_selector(hass: HomeAssistant, allowed: list[str]) -> SelectSelector:
+    """Tags to allow: those Home Assistant knows (Settings → Tags) by name, or any typed in."""
+    options = {
+        str(state.attributes["tag_id"]): f"{state.name} ({state.attributes['tag_id']})"
+        for state in hass.states.async_all("tag")
+        if state.attributes.get("tag_id")
+    }
+    for tag in allowed:
+        options.setdefault(tag, tag)
+    return SelectSelector(
+        SelectSelectorConfig(
+            options=[
+                SelectOptionDict(value=value, label=label) for value, label in options.items()
+            ],
+            multiple=True,
+            custom_value=True,
+            sort=True,
+        )
+    )
+
+
 class OcppOptionsFlow(OptionsFlow):
     """Acceptance and authorization settings of a central system."""
 
@@ -331,11 +353,11 @@ class OcppOptionsFlow(OptionsFlow):
         """Edit the options."""
         if user_input is not None:
             return self.async_create_entry(data=user_input)
+        options = dict(self.config_entry.options)
+        allowed = _known_tags_selector(self.hass, options.get(CONF_ALLOWED_TAGS, []))
+        schema = OPTIONS_SCHEMA.extend({vol.Optional(CONF_ALLOWED_TAGS, default=[]): allowed})
         return self.async_show_form(
-            step_id="init",
-            data_schema=self.add_suggested_values_to_schema(
-                OPTIONS_SCHEMA, dict(self.config_entry.options)
-            ),
+            step_id="init", data_schema=self.add_suggested_values_to_schema(schema, options)
         )
 
 
