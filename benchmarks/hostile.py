@@ -2,11 +2,11 @@
 
 A Home Assistant with the integration (``benchmarks/load.py serve ha``, one added charger) is
 flooded from many loopback addresses (127.1.0.0/16) by ids nobody added, in three kinds of
-1,000: clients that connect and say nothing, clients that boot (each is offered for
-acceptance) and leave, and clients that send 40 frames of 2 KB garbage and leave. The added
-charger sends a heartbeat before and after. Prints the server's resident memory and open file
-descriptors before the flood, while the silent clients hold what they got, and once they are
-gone, with how each kind of client was answered.
+1,000: clients that boot (each is offered for acceptance) and leave, clients that send 40
+frames of 2 KB garbage and leave, and then clients that connect and say nothing and stay. The
+added charger sends a heartbeat before and after. Prints the server's resident memory and open
+file descriptors before the flood, after the clients that left, while the silent ones hold
+what they got, and once they are gone, with how each kind of client was answered.
 
 Run: ``.venv/bin/python benchmarks/hostile.py [--clients 3000]``.
 """
@@ -84,15 +84,16 @@ async def flood(port: int, clients: int, server: psutil.Process) -> dict[str, An
             if kind != "silent":
                 await ws.close()
 
+    for start in range(third, 3 * third, 50):  # booting and garbage clients, 50 at a time
+        await asyncio.gather(
+            *(
+                attempt(i, "booting" if i < 2 * third else "garbage", None)
+                for i in range(start, min(start + 50, 3 * third))
+            )
+        )
+    figures["churned"] = snapshot(server)
     async with AsyncExitStack() as silent:
         await asyncio.gather(*(attempt(i, "silent", silent) for i in range(third)))
-        for start in range(third, 3 * third, 50):  # the others 50 at a time
-            await asyncio.gather(
-                *(
-                    attempt(i, "booting" if i < 2 * third else "garbage", None)
-                    for i in range(start, min(start + 50, 3 * third))
-                )
-            )
         figures["holding"] = snapshot(server)
     await asyncio.sleep(2)
     figures["after"] = snapshot(server)
@@ -145,6 +146,7 @@ async def main() -> None:
     print(f"{args.clients} hostile clients from {args.clients // 10} addresses")
     for phase, numbers in (
         ("before", before),
+        ("churned", figures["churned"]),
         ("holding", figures["holding"]),
         ("after", figures["after"]),
     ):
