@@ -62,6 +62,15 @@ async def plan_charging(hass: HomeAssistant, **data: Any) -> dict[str, Any]:
     return dict(response)
 
 
+async def plan_three_hours(hass: HomeAssistant) -> datetime:
+    """Plan 5 kWh on CP1 over the next three priced hours; return the deadline."""
+    ready_by = this_hour() + 3 * HOUR
+    await plan_charging(
+        hass, energy_kwh=5, ready_by=ready_by.isoformat(), prices=hourly_prices(0.2, 0.1, 0.3)
+    )
+    return ready_by
+
+
 def planned_limits(profile: dict[str, Any]) -> list[tuple[datetime, float]]:
     """(absolute start, limit) of each period of a received profile."""
     schedule = profile["charging_schedule"]
@@ -498,10 +507,7 @@ async def test_removed_charger_leaves_no_plan_behind(
     """Deleting a charger stops its plan: its deadline later finds nothing and brings none back."""
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        ready_by = this_hour() + 3 * HOUR
-        await plan_charging(
-            hass, energy_kwh=5, ready_by=ready_by.isoformat(), prices=hourly_prices(0.2, 0.1, 0.3)
-        )
+        ready_by = await plan_three_hours(hass)
         subentry = next(iter(central.subentries))
         assert hass.config_entries.async_remove_subentry(central, subentry)
         await hass.async_block_till_done()
@@ -578,10 +584,7 @@ async def test_a_setup_that_fails_leaves_no_plan_timer(
     """Port busy at the next start: that attempt never ends the stored plan or saves over it."""
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        ready_by = this_hour() + 3 * HOUR
-        await plan_charging(
-            hass, energy_kwh=5, ready_by=ready_by.isoformat(), prices=hourly_prices(0.2, 0.1, 0.3)
-        )
+        ready_by = await plan_three_hours(hass)
     assert await hass.config_entries.async_unload(central.entry_id)
     key = f"{DOMAIN}.{central.entry_id}"
     stored = hass_storage[key]["data"]["chargers"]["CP1"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 import ssl
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -67,20 +68,7 @@ def make_certificate(folder: Path, kind: str = "ec") -> tuple[Path, Path]:
 async def test_wss(hass: HomeAssistant, port: int, tmp_path: Path) -> None:
     """Security profile 2: over wss:// with its password a charger boots; without, it is refused."""
     cert, key = await hass.async_add_executor_job(make_certificate, tmp_path)
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: port,
-            CONF_SSL: True,
-            CONF_SSL_CERTFILE: str(cert),
-            CONF_SSL_KEYFILE: str(key),
-        },
-        subentries_data=[charger_subentry("CP1", password="correct horse battery")],
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = await start_tls_central(hass, port, cert, key, password="correct horse battery")
 
     client_context = ssl.create_default_context(cafile=str(cert))
     with pytest.raises(InvalidStatus) as refused:
@@ -128,8 +116,9 @@ async def test_broken_certificate_fails_setup(
 
 
 async def start_tls_central(
-    hass: HomeAssistant, port: int, cert: Path, key: Path
+    hass: HomeAssistant, port: int, cert: Path, key: Path, **charger_data: Any
 ) -> MockConfigEntry:
+    """A central system on wss:// with charger CP1 (``charger_data``: its settings)."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         data={
@@ -139,7 +128,7 @@ async def start_tls_central(
             CONF_SSL_CERTFILE: str(cert),
             CONF_SSL_KEYFILE: str(key),
         },
-        subentries_data=[charger_subentry("CP1")],
+        subentries_data=[charger_subentry("CP1", **charger_data)],
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
