@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import (
     CONF_CP_ID,
+    CONFIG_MINOR_VERSION,
     CONFIG_VERSION,
     DOMAIN,
     SUBENTRY_CHARGER,
@@ -75,6 +76,7 @@ async def central(
     entry = MockConfigEntry(
         domain=DOMAIN,
         version=CONFIG_VERSION,
+        minor_version=CONFIG_MINOR_VERSION,
         title="OCPP Central System",
         data={CONF_HOST: "127.0.0.1", CONF_PORT: port},
         options=options,

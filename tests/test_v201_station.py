@@ -9,7 +9,7 @@ from homeassistant.components.button import DOMAIN as BUTTON, SERVICE_PRESS
 from homeassistant.components.number import ATTR_VALUE, DOMAIN as NUMBER, SERVICE_SET_VALUE
 from homeassistant.components.switch import DOMAIN as SWITCH
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY
-from homeassistant.const import SERVICE_TURN_OFF, SERVICE_TURN_ON
+from homeassistant.const import CONF_HOST, CONF_PORT, SERVICE_TURN_OFF, SERVICE_TURN_ON
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
@@ -21,6 +21,7 @@ from custom_components.ocpp_csms.const import DOMAIN
 
 from .charge_point import DAY, NOW, connect
 from .charge_point_201 import booted201, connect201, variable
+from .conftest import charger_subentry
 from .test_controls import act
 from .test_planning import FULL_HOUR_KWH, HOUR, hourly_prices, plan_charging, this_hour
 from .test_session import state
@@ -54,7 +55,7 @@ async def test_station_preference_wins(
         assert central.runtime_data.charger_model("CP1").protocol == negotiated
 
 
-@pytest.mark.parametrize("charger_data", [{"ocpp_version": "ocpp1.6"}])
+@pytest.mark.parametrize("charger_data", [{"ocpp_version": "ocpp1_6"}])
 async def test_pinned_version(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """A station pinned to 1.6 speaks 1.6 even when it prefers 2.0.1, or is refused."""
     async with connect(port, "CP1", subprotocols=("ocpp2.0.1", "ocpp1.6")) as station:
@@ -73,12 +74,12 @@ async def test_pinning_closes_a_connection_in_the_other_version(
     async with connect(port, "CP1", subprotocols=("ocpp2.0.1", "ocpp1.6")) as station:
         subentry = next(iter(central.subentries.values()))
         hass.config_entries.async_update_subentry(
-            central, subentry, data={**subentry.data, "ocpp_version": "ocpp2.0.1"}
+            central, subentry, data={**subentry.data, "ocpp_version": "ocpp2_0_1"}
         )
         await hass.async_block_till_done(wait_background_tasks=True)
         assert not station.connection.close_code  # already the pinned version
         hass.config_entries.async_update_subentry(
-            central, subentry, data={**subentry.data, "ocpp_version": "ocpp1.6"}
+            central, subentry, data={**subentry.data, "ocpp_version": "ocpp1_6"}
         )
         await hass.async_block_till_done()
         await station.connection.wait_closed()
@@ -264,3 +265,20 @@ async def test_switches_and_buttons(
         assert station.calls("UnlockConnector")[-1] == {"evse_id": 1, "connector_id": 1}
         await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
         assert station.calls("Reset")[-1] == {"type": "OnIdle"}
+
+
+async def test_a_pinned_version_from_before_is_migrated(hass: HomeAssistant, port: int) -> None:
+    """A charger pinned to "ocpp1.6" by an older release stays pinned, under the new key."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        version=2,
+        minor_version=1,
+        data={CONF_HOST: "127.0.0.1", CONF_PORT: port},
+        subentries_data=[charger_subentry("CP1", ocpp_version="ocpp1.6")],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert next(iter(entry.subentries.values())).data["ocpp_version"] == "ocpp1_6"
+    async with connect(port, "CP1", subprotocols=("ocpp2.0.1", "ocpp1.6")) as station:
+        assert station.connection.subprotocol == "ocpp1.6"
+    await hass.config_entries.async_unload(entry.entry_id)

@@ -59,6 +59,7 @@ from .const import (
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
     CONF_VOLTAGE,
+    CONFIG_MINOR_VERSION,
     CONFIG_VERSION,
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_HOST,
@@ -67,9 +68,8 @@ from .const import (
     DOMAIN,
     NAME,
     OCPP_VERSION_AUTO,
+    PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
-    SUBPROTOCOL_OCPP16,
-    SUBPROTOCOL_OCPP201,
 )
 from .measurands import MEASURAND_NAMES
 from .server import CHARGE_POINT_ID, create_ssl_context
@@ -127,7 +127,7 @@ CHARGER_SCHEMA = vol.Schema(
         ),
         vol.Optional(CONF_OCPP_VERSION, default=OCPP_VERSION_AUTO): SelectSelector(
             SelectSelectorConfig(
-                options=[OCPP_VERSION_AUTO, SUBPROTOCOL_OCPP16, SUBPROTOCOL_OCPP201],
+                options=[OCPP_VERSION_AUTO, *PINNABLE_VERSIONS],
                 translation_key=CONF_OCPP_VERSION,
             )
         ),
@@ -203,6 +203,7 @@ class OcppConfigFlow(ConfigFlow, domain=DOMAIN):
     """A central system per port; new chargers are confirmed here when they first connect."""
 
     VERSION = CONFIG_VERSION
+    MINOR_VERSION = CONFIG_MINOR_VERSION
     _discovery: DiscoveryInfoType
 
     @staticmethod

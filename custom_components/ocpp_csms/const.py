@@ -8,6 +8,8 @@ DOMAIN: Final = "ocpp_csms"
 NAME: Final = "OCPP Central System"
 # Version of the config entry: 2 introduced the "/"-separated unique ids (identifiers.py).
 CONFIG_VERSION: Final = 2
+# 2: the OCPP version a charger is pinned to is stored as a selector key ("ocpp1_6").
+CONFIG_MINOR_VERSION: Final = 2
 
 # Central system (config entry data)
 CONF_SSL: Final = "ssl"
@@ -45,6 +47,8 @@ OCPP_VERSION_AUTO: Final = "auto"
 # Transport
 SUBPROTOCOL_OCPP16: Final = "ocpp1.6"
 SUBPROTOCOL_OCPP201: Final = "ocpp2.0.1"
+# The OCPP version a charger can be pinned to (a selector key) → the subprotocol it speaks.
+PINNABLE_VERSIONS: Final = {"ocpp1_6": SUBPROTOCOL_OCPP16, "ocpp2_0_1": SUBPROTOCOL_OCPP201}
 PING_INTERVAL: Final = 30.0
 PING_TIMEOUT: Final = 30.0
 MAX_FRAME_BYTES: Final = 1024 * 1024

@@ -42,6 +42,7 @@ from .const import (
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_MAX_CURRENT,
     OCPP_VERSION_AUTO,
+    PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
 )
 from .credentials import HandshakeAuth
@@ -390,7 +391,7 @@ class CentralSystem:
     def pinned_version(self, cp_id: str) -> str | None:
         """The OCPP version the user fixed for a known charger, if any."""
         version = self.charger_options(cp_id).get(CONF_OCPP_VERSION, OCPP_VERSION_AUTO)
-        return None if version == OCPP_VERSION_AUTO else str(version)
+        return PINNABLE_VERSIONS.get(version)
 
     def rated_current(self, cp_id: str) -> float:
         """The highest current a charger's installation allows, as the user set it."""

@@ -14,7 +14,13 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
-from .const import CONFIG_VERSION, DOMAIN
+from .const import (
+    CONF_OCPP_VERSION,
+    CONFIG_MINOR_VERSION,
+    CONFIG_VERSION,
+    DOMAIN,
+    PINNABLE_VERSIONS,
+)
 from .identifiers import connector_identifier, legacy_connector, legacy_scope, unique_id
 from .subentries import charger_subentries
 
@@ -27,9 +33,22 @@ async def async_migrate(hass: HomeAssistant, entry: ConfigEntry) -> bool:
         return False  # written by a newer release: refuse rather than guess
     if entry.version < 2:  # noqa: PLR2004 - the version that changed the id scheme
         await _async_migrate_to_slash_ids(hass, entry)
-        hass.config_entries.async_update_entry(entry, version=2)
+        hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
         _LOGGER.info("Migrated %s to unique ids like <charger>/<connector>/<key>", entry.title)
+    if entry.minor_version < CONFIG_MINOR_VERSION:
+        _pinned_versions_as_keys(hass, entry)
+        hass.config_entries.async_update_entry(entry, minor_version=CONFIG_MINOR_VERSION)
     return True
+
+
+def _pinned_versions_as_keys(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """A charger pinned to "ocpp1.6" is pinned to "ocpp1_6" now (a selector key)."""
+    keys = {subprotocol: key for key, subprotocol in PINNABLE_VERSIONS.items()}
+    for subentry in list(entry.subentries.values()):
+        if (pinned := subentry.data.get(CONF_OCPP_VERSION)) in keys:
+            hass.config_entries.async_update_subentry(
+                entry, subentry, data={**subentry.data, CONF_OCPP_VERSION: keys[pinned]}
+            )
 
 
 def _owner(cp_ids: dict[str, str], subentry_id: str | None, legacy: str) -> str | None:
