@@ -96,7 +96,7 @@ async def test_power_only_charger(
     [
         {
             CONF_METER_INTERVAL: 30,
-            CONF_MEASURANDS: ["Energy.Active.Import.Register", "Power.Active.Import"],
+            CONF_MEASURANDS: ["energy_active_import_register", "power_active_import"],
         }
     ],
 )

@@ -268,17 +268,25 @@ async def test_switches_and_buttons(
 
 
 async def test_a_pinned_version_from_before_is_migrated(hass: HomeAssistant, port: int) -> None:
-    """A charger pinned to "ocpp1.6" by an older release stays pinned, under the new key."""
+    """Settings stored as OCPP names by an older release are kept, under selector keys."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         version=2,
         minor_version=1,
         data={CONF_HOST: "127.0.0.1", CONF_PORT: port},
-        subentries_data=[charger_subentry("CP1", ocpp_version="ocpp1.6")],
+        subentries_data=[
+            charger_subentry(
+                "CP1", ocpp_version="ocpp1.6", measurands=["Energy.Active.Import.Register"]
+            )
+        ],
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    assert next(iter(entry.subentries.values())).data["ocpp_version"] == "ocpp1_6"
+    data = next(iter(entry.subentries.values())).data
+    assert (data["ocpp_version"], data["measurands"]) == (
+        "ocpp1_6",
+        ["energy_active_import_register"],
+    )
     async with connect(port, "CP1", subprotocols=("ocpp2.0.1", "ocpp1.6")) as station:
         assert station.connection.subprotocol == "ocpp1.6"
     await hass.config_entries.async_unload(entry.entry_id)

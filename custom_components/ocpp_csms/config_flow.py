@@ -71,7 +71,7 @@ from .const import (
     PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
 )
-from .measurands import MEASURAND_NAMES
+from .measurands import MEASURAND_NAMES, measurand_key
 from .server import CHARGE_POINT_ID, create_ssl_context
 from .smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
 from .subentries import IGNORED_ON, central_serving, ignored_by
@@ -118,7 +118,11 @@ CHARGER_SCHEMA = vol.Schema(
             vol.Coerce(int),
         ),
         vol.Optional(CONF_MEASURANDS): SelectSelector(
-            SelectSelectorConfig(options=list(MEASURAND_NAMES), multiple=True)
+            SelectSelectorConfig(
+                options=[measurand_key(name) for name in MEASURAND_NAMES],
+                multiple=True,
+                translation_key=CONF_MEASURANDS,
+            )
         ),
         vol.Optional(CONF_PRICE_ENTITY): EntitySelector(EntitySelectorConfig(domain="sensor")),
         vol.Optional(CONF_PASSWORD): vol.All(

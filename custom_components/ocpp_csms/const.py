@@ -8,7 +8,7 @@ DOMAIN: Final = "ocpp_csms"
 NAME: Final = "OCPP Central System"
 # Version of the config entry: 2 introduced the "/"-separated unique ids (identifiers.py).
 CONFIG_VERSION: Final = 2
-# 2: the OCPP version a charger is pinned to is stored as a selector key ("ocpp1_6").
+# 2: settings chosen from lists (pinned OCPP version, measurands) are stored as selector keys.
 CONFIG_MINOR_VERSION: Final = 2
 
 # Central system (config entry data)

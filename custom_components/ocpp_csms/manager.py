@@ -52,6 +52,7 @@ from .errors import charger_error, invalid
 from .frame_log import OcppLibraryLog
 from .handler import ChargerLink
 from .journal import Journal, Journals, is_secret_setting
+from .measurands import measurand_named
 from .model import BootInfo, Charger
 from .planning import ChargingPlans
 from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
@@ -720,7 +721,12 @@ class CentralSystem:
             "meter_interval": None
             if options.get(CONF_METER_INTERVAL) is None
             else int(options[CONF_METER_INTERVAL]),
-            "measurands": tuple(options.get(CONF_MEASURANDS) or ()) or None,
+            "measurands": tuple(
+                name
+                for key in options.get(CONF_MEASURANDS) or ()
+                if (name := measurand_named(key)) is not None
+            )
+            or None,
         }
         if capabilities.heartbeat_interval is None:
             del wanted["heartbeat_interval"]  # unknown: the boot answer told it the interval

@@ -62,6 +62,12 @@ _SCALES: dict[str, tuple[str, float]] = {
     "Celsius": ("°C", 1.0),
 }
 
+
+def measurand_named(key: str) -> str | None:
+    """The OCPP name of a measurand's key (``energy_active_import_register``), if it has one."""
+    return _NAMES_BY_KEY.get(key)
+
+
 # Unit assumed when a charger leaves it out (OCPP: "Wh" for energy measurands).
 _IMPLIED_UNITS: tuple[tuple[str, str], ...] = (
     ("Energy.Reactive", "varh"),
@@ -148,3 +154,6 @@ def normalize_sample(
         location=location,
         context=context,
     )
+
+
+_NAMES_BY_KEY = {measurand_key(name): name for name in MEASURAND_NAMES}

@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .const import (
+    CONF_MEASURANDS,
     CONF_OCPP_VERSION,
     CONFIG_MINOR_VERSION,
     CONFIG_VERSION,
@@ -22,6 +23,7 @@ from .const import (
     PINNABLE_VERSIONS,
 )
 from .identifiers import connector_identifier, legacy_connector, legacy_scope, unique_id
+from .measurands import measurand_key
 from .subentries import charger_subentries
 
 _LOGGER = logging.getLogger(__name__)
@@ -36,19 +38,26 @@ async def async_migrate(hass: HomeAssistant, entry: ConfigEntry) -> bool:
         hass.config_entries.async_update_entry(entry, version=2, minor_version=1)
         _LOGGER.info("Migrated %s to unique ids like <charger>/<connector>/<key>", entry.title)
     if entry.minor_version < CONFIG_MINOR_VERSION:
-        _pinned_versions_as_keys(hass, entry)
+        _selector_keys(hass, entry)
         hass.config_entries.async_update_entry(entry, minor_version=CONFIG_MINOR_VERSION)
     return True
 
 
-def _pinned_versions_as_keys(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """A charger pinned to "ocpp1.6" is pinned to "ocpp1_6" now (a selector key)."""
-    keys = {subprotocol: key for key, subprotocol in PINNABLE_VERSIONS.items()}
+def _selector_keys(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Charger settings chosen from lists are stored as selector keys, not OCPP names.
+
+    A charger pinned to "ocpp1.6" is pinned to "ocpp1_6"; "Energy.Active.Import.Register" in
+    its measurands is "energy_active_import_register".
+    """
+    versions = {subprotocol: key for key, subprotocol in PINNABLE_VERSIONS.items()}
     for subentry in list(entry.subentries.values()):
-        if (pinned := subentry.data.get(CONF_OCPP_VERSION)) in keys:
-            hass.config_entries.async_update_subentry(
-                entry, subentry, data={**subentry.data, CONF_OCPP_VERSION: keys[pinned]}
-            )
+        data = dict(subentry.data)
+        if (pinned := data.get(CONF_OCPP_VERSION)) in versions:
+            data[CONF_OCPP_VERSION] = versions[pinned]
+        if measurands := data.get(CONF_MEASURANDS):
+            data[CONF_MEASURANDS] = [measurand_key(name) for name in measurands]
+        if data != subentry.data:
+            hass.config_entries.async_update_subentry(entry, subentry, data=data)
 
 
 def _owner(cp_ids: dict[str, str], subentry_id: str | None, legacy: str) -> str | None:
