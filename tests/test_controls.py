@@ -80,6 +80,7 @@ async def test_max_current(hass: HomeAssistant, central: MockConfigEntry, port: 
         await booted(hass, cp)
         number = "number.cp1_maximum_current"
         assert hass.states.get(number).attributes["max"] == 32
+        assert hass.states.get(number).state == "32.0"  # no limit of ours: the rated current
         await act(hass, NUMBER, SERVICE_SET_VALUE, number, **{ATTR_VALUE: 13})
         (request,) = cp.calls("SetChargingProfile")
         assert request == {

@@ -7,7 +7,7 @@ wakes exactly the listeners of the part that changed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 import logging
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 _LOGGER = logging.getLogger(__name__)
 
+# How often a message other than Heartbeat moves the charger's last sign of life on.
+HEARD_EVERY = timedelta(minutes=1)
 # The reason of a session closed because the charger started another one without stopping it.
 NEVER_STOPPED = "NeverStopped"
 
@@ -71,12 +73,22 @@ class ChargerLink:
         return self._central.register_boot(self.cp_id, info)
 
     def heard(self, action: str) -> None:
-        """The charger is alive and, unless it boots, still counts itself accepted."""
+        """The charger is alive and, unless it boots, still counts itself accepted.
+
+        Any message is a sign of life (OCPP), so ``last_heartbeat`` moves on with each, at
+        most once a minute: a busy charger costs no state write per message.
+        """
         self._central.charger_heard(self.cp_id, action)
+        charger, now = self.charger, utc_now()
+        if charger.last_heartbeat is None or now - charger.last_heartbeat >= HEARD_EVERY:
+            self._noted_alive(now)
 
     def heartbeat(self) -> None:
         """Note the heartbeat."""
-        self.charger.last_heartbeat = utc_now()
+        self._noted_alive(utc_now())
+
+    def _noted_alive(self, now: datetime) -> None:
+        self.charger.last_heartbeat = now
         self.charger.notify(0)
 
     def status(self, report: StatusReport) -> None:

@@ -32,6 +32,8 @@ class OcppNumberDescription(OcppEntityDescription, NumberEntityDescription):
 
     set_fn: Callable[[CentralSystem, str, int, float], Awaitable[Any]]
     max_fn: Callable[[CentralSystem, str], float] | None = None
+    # With no value set, the top of the range is in force (no limit of ours: the rated current).
+    unset_is_max: bool = False
 
 
 async def _set_plan_energy(
@@ -56,6 +58,7 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
             cp_id, connector_id, value
         ),
         max_fn=lambda central, cp_id: central.rated_current(cp_id),
+        unset_is_max=True,
     ),
     OcppNumberDescription(
         key="plan_energy",
@@ -81,8 +84,10 @@ class OcppNumber(OcppEntity, NumberEntity):
 
     @property
     def native_value(self) -> float | None:
-        """The model value."""
+        """The model value (the top of the range when unset and that is what is in force)."""
         value: float | None = self.model_value
+        if value is None and self.entity_description.unset_is_max:
+            return self.native_max_value
         return value
 
     @property
