@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import socket
+from types import MappingProxyType
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import (
+    SOURCE_IGNORE,
+    SOURCE_INTEGRATION_DISCOVERY,
+    SOURCE_USER,
+    ConfigEntryState,
+    ConfigSubentry,
+)
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -354,3 +361,44 @@ async def test_tags_home_assistant_knows_can_be_allowed(
         await booted(hass, cp)
         result = await cp.call(call.Authorize(id_tag="04a1b2c3"))
         assert result.id_tag_info["status"] == "Accepted"
+
+
+@pytest.mark.parametrize("chargers", [[]])
+async def test_discovery_of_a_charger_ignored_or_added_meanwhile(
+    hass: HomeAssistant, central: MockConfigEntry
+) -> None:
+    """Offering a charger ignored here, or confirming one added meanwhile, only aborts."""
+    data = {"entry_id": central.entry_id, "cp_id": "LATE-2", "vendor": "V", "model": "M"}
+    context = {"source": SOURCE_INTEGRATION_DISCOVERY}
+    result = await hass.config_entries.flow.async_init(DOMAIN, context=context, data=data)
+    assert result["step_id"] == "confirm"
+    hass.config_entries.async_add_subentry(
+        central,
+        ConfigSubentry(
+            data=MappingProxyType({"cp_id": "LATE-2"}),
+            subentry_type="charger",
+            title="LATE-2",
+            unique_id="LATE-2",
+        ),
+    )
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+    ignored = {**data, "cp_id": "IGNORED-1"}
+    await hass.config_entries.flow.async_init(
+        DOMAIN, context={"source": SOURCE_IGNORE}, data={"unique_id": "IGNORED-1", "title": "x"}
+    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context=context, data=ignored)
+    assert (result["type"], result["reason"]) == (FlowResultType.ABORT, "already_configured")
+
+
+async def test_allowed_tags_home_assistant_does_not_know_stay_offered(
+    hass: HomeAssistant, central: MockConfigEntry
+) -> None:
+    """A tag typed in before is offered as it is the next time the options open."""
+    hass.config_entries.async_update_entry(central, options={CONF_ALLOWED_TAGS: ["CARD-7"]})
+    result = await hass.config_entries.options.async_init(central.entry_id)
+    selector = next(
+        value for key, value in result["data_schema"].schema.items() if key == CONF_ALLOWED_TAGS
+    )
+    assert {"value": "CARD-7", "label": "CARD-7"} in selector.config["options"]
