@@ -5,7 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.components.sensor import ATTR_STATE_CLASS, SensorStateClass
-from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT, STATE_UNAVAILABLE
+from homeassistant.const import (
+    ATTR_DEVICE_CLASS,
+    ATTR_UNIT_OF_MEASUREMENT,
+    STATE_UNAVAILABLE,
+    EntityCategory,
+)
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from ocpp.v16 import call
@@ -149,3 +154,21 @@ async def test_charging_session_end_to_end(
 def _one(events: list[Event]) -> dict[str, Any]:
     assert len(events) == 1
     return dict(events[0].data)
+
+
+async def test_the_chargers_own_status_is_diagnostic(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Connector 0's status sits with the diagnostics, apart from the connector's status."""
+    registry = er.async_get(hass)
+    async with connect(port, "CP1") as cp:
+        assert await cp.boot() == "Accepted"
+        await cp.status(0, "Available")
+        await cp.status(1, "Charging")
+        await hass.async_block_till_done(wait_background_tasks=True)
+    charger = registry.async_get(entity_id(hass, "sensor", "CP1/status"))
+    connector = registry.async_get(entity_id(hass, "sensor", "CP1/1/status"))
+    assert charger is not None
+    assert connector is not None
+    assert charger.entity_category is EntityCategory.DIAGNOSTIC
+    assert connector.entity_category is None

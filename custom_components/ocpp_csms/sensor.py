@@ -100,12 +100,15 @@ def _running_transaction_id(_charger: Charger, connector: Connector) -> str | No
     return str(connector.running.id) if connector.running else None
 
 
-def _status_sensor(translation_key: str) -> OcppSensorDescription:
+def _status_sensor(
+    translation_key: str, category: EntityCategory | None = None
+) -> OcppSensorDescription:
     return OcppSensorDescription(
         key="status",
         translation_key=translation_key,
         device_class=SensorDeviceClass.ENUM,
         options=CONNECTOR_STATUSES,
+        entity_category=category,
         value_fn=lambda _charger, connector: _status(connector.status),
     )
 
@@ -122,7 +125,9 @@ def _error_code_sensor(translation_key: str) -> OcppSensorDescription:
 
 
 CHARGER_SENSORS: tuple[OcppSensorDescription, ...] = (
-    _status_sensor("charger_status"),
+    # Connector 0 (the charger itself): diagnostic, so that on a one-connector charger it is
+    # not read as a second, contradicting status next to the connector's.
+    _status_sensor("charger_status", EntityCategory.DIAGNOSTIC),
     _error_code_sensor("charger_error_code"),
     OcppSensorDescription(
         key="last_heartbeat",
