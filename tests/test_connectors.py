@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.ocpp_csms.const import DOMAIN
 
@@ -101,3 +105,108 @@ async def test_more_connectors_after_a_reboot(
         await hass.async_block_till_done(wait_background_tasks=True)
         assert device_of(hass, "CP1/1/status").identifiers == {(DOMAIN, "CP1/1")}
         assert device_of(hass, "CP1/2/status").identifiers == {(DOMAIN, "CP1/2")}
+
+
+async def test_connectors_the_charger_no_longer_has_are_removed(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """Back to one connector: connector 2's device and entities go, connector 1 moves home."""
+    registry = er.async_get(hass)
+    devices = dr.async_get(hass)
+    async with connect(port, "CP1") as cp:
+        cp.configuration["NumberOfConnectors"] = "2"
+        await booted(hass, cp, connectors=2)
+        await cp.meter(2, [{"value": "500", "unit": "Wh"}])
+        await hass.async_block_till_done()
+        assert registry.async_get_entity_id("sensor", DOMAIN, "CP1/1/status") == (
+            "sensor.cp1_connector_1_status"
+        )
+        assert devices.async_get_device(identifiers={(DOMAIN, "CP1/2")}) is not None
+
+        cp.configuration["NumberOfConnectors"] = "1"
+        assert await cp.boot() == "Accepted"
+        await cp.wait_for_call("GetConfiguration", count=2)
+        await hass.async_block_till_done(wait_background_tasks=True)
+
+        assert devices.async_get_device(identifiers={(DOMAIN, "CP1/2")}) is None
+        assert devices.async_get_device(identifiers={(DOMAIN, "CP1/1")}) is None
+        for key in ("status", "energy_active_import_register"):
+            assert registry.async_get_entity_id("sensor", DOMAIN, f"CP1/2/{key}") is None
+        assert hass.states.get("sensor.cp1_connector_2_status") is None
+        # Connector 1 is back on the charger's device, under the name it had there.
+        assert registry.async_get_entity_id("sensor", DOMAIN, "CP1/1/status") == (
+            "sensor.cp1_status"
+        )
+        assert device_of(hass, "CP1/1/charging", "switch").identifiers == {(DOMAIN, "CP1")}
+        await cp.status(1, "Charging")
+        await hass.async_block_till_done()
+        assert hass.states.get("sensor.cp1_status").state == "charging"
+
+        # Should it come back, it gets its entities again.
+        cp.configuration["NumberOfConnectors"] = "2"
+        assert await cp.boot() == "Accepted"
+        await cp.wait_for_call("GetConfiguration", count=3)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert device_of(hass, "CP1/2/status").identifiers == {(DOMAIN, "CP1/2")}
+        assert hass.states.get("sensor.cp1_connector_2_status") is not None
+
+
+async def test_a_connector_with_a_running_session_stays(
+    hass: HomeAssistant, central: MockConfigEntry, port: int
+) -> None:
+    """A session nobody stopped is never dropped with its connector."""
+    async with connect(port, "CP1") as cp:
+        cp.configuration["NumberOfConnectors"] = "2"
+        await booted(hass, cp, connectors=2)
+        await cp.start_transaction(2, "TAG", 1000)
+        cp.configuration["NumberOfConnectors"] = "1"
+        assert await cp.boot() == "Accepted"
+        await cp.wait_for_call("GetConfiguration", count=2)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert device_of(hass, "CP1/2/status").identifiers == {(DOMAIN, "CP1/2")}
+        assert hass.states.get("sensor.cp1_connector_2_session_energy") is not None
+
+
+async def test_deleting_devices_in_the_ui(
+    hass: HomeAssistant,
+    central: MockConfigEntry,
+    port: int,
+    hass_ws_client: WebSocketGenerator,
+) -> None:
+    """Only devices nothing would bring back can be deleted: stale connectors, old chargers."""
+    devices = dr.async_get(hass)
+    async with connect(port, "CP1") as cp:
+        cp.configuration["NumberOfConnectors"] = "2"
+        await booted(hass, cp, connectors=2)
+    subentry_id = next(iter(central.subentries))
+    left_over = devices.async_get_or_create(
+        config_entry_id=central.entry_id,
+        config_subentry_id=subentry_id,
+        identifiers={(DOMAIN, "CP1/3")},
+        name="CP1 connector 3",
+    )
+    unknown = devices.async_get_or_create(
+        config_entry_id=central.entry_id, identifiers={(DOMAIN, "GONE")}, name="GONE"
+    )
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_ws_client(hass)
+
+    async def delete(device: dr.DeviceEntry) -> dict[str, Any]:
+        await client.send_json_auto_id(
+            {
+                "type": "config/device_registry/remove_config_entry",
+                "config_entry_id": central.entry_id,
+                "device_id": device.id,
+            }
+        )
+        response: dict[str, Any] = await client.receive_json()
+        return response
+
+    for kept in (device_of(hass, "CP1/status"), device_of(hass, "CP1/2/status")):
+        response = await delete(kept)
+        assert not response["success"]
+        assert "rejected by integration" in response["error"]["message"]
+        assert devices.async_get(kept.id) is not None
+    for stale in (left_over, unknown):
+        assert (await delete(stale))["success"]
+        assert devices.async_get(stale.id) is None

@@ -7,7 +7,7 @@ import ssl
 from homeassistant.const import CONF_HOST, CONF_PORT, EVENT_HOMEASSISTANT_STOP, Platform
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
@@ -81,6 +81,13 @@ async def async_unload_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> boo
 async def async_migrate_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> bool:
     """Bring an entry written by an older release up to date."""
     return await async_migrate(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: OcppConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Let the user delete a connector the charger no longer has, or an orphaned device."""
+    return entry.runtime_data.device_removable(device)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: OcppConfigEntry) -> None:

@@ -52,50 +52,70 @@ def update_charger_device(device_registry: dr.DeviceRegistry, charger: Charger) 
     )
 
 
-def move_first_connector_to_child_device(
+def place_first_connector(
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
     entry_id: str,
     subentry_id: str,
     charger: Charger,
 ) -> None:
-    """A charger turned out to have several connectors: give connector 1 its own device."""
+    """Put connector 1's entities where the charger's layout says they belong.
+
+    On the charger's device while it has one connector, on a child device of their own once it
+    has several; the child device goes when the charger is back to one connector.
+    """
     parent = device_registry.async_get_device(identifiers={charger_identifier(charger.id)})
     if parent is None:
         return
-    prefix = unique_id(charger.id, 1, "")
-    entities = [
-        entity
-        for entity in er.async_entries_for_device(entity_registry, parent.id)
-        if entity.unique_id.startswith(prefix)
-    ]
-    if not entities:
-        return
-    child = device_registry.async_get_or_create(
-        config_entry_id=entry_id,
-        config_subentry_id=subentry_id,
-        **connector_device_info(charger, 1),
-    )
-    for entity in entities:
-        entity_registry.async_update_entity(
-            entity.entity_id,
-            device_id=child.id,
-            new_entity_id=_renamed(entity_registry, entity, parent, child),
+    child = device_registry.async_get_device(identifiers={connector_identifier(charger.id, 1)})
+    if charger.connector_count > 1:
+        source: dr.DeviceEntry | None = parent
+        target = device_registry.async_get_or_create(
+            config_entry_id=entry_id,
+            config_subentry_id=subentry_id,
+            **connector_device_info(charger, 1),
         )
+    else:
+        source, target = child, parent
+    if source is None:
+        return
+    prefix = unique_id(charger.id, 1, "")
+    for entity in er.async_entries_for_device(
+        entity_registry, source.id, include_disabled_entities=True
+    ):
+        if entity.unique_id.startswith(prefix):
+            entity_registry.async_update_entity(
+                entity.entity_id,
+                device_id=target.id,
+                new_entity_id=_renamed(entity_registry, entity, source, target),
+            )
+    if source is child:
+        device_registry.async_remove_device(child.id)
+
+
+def remove_connector_device(
+    device_registry: dr.DeviceRegistry, cp_id: str, connector_id: int
+) -> None:
+    """Remove a connector's child device, and with it the connector's entities."""
+    device = device_registry.async_get_device(
+        identifiers={connector_identifier(cp_id, connector_id)}
+    )
+    if device is not None:
+        device_registry.async_remove_device(device.id)
 
 
 def _renamed(
     entity_registry: er.EntityRegistry,
     entity: er.RegistryEntry,
-    parent: dr.DeviceEntry,
-    child: dr.DeviceEntry,
+    source: dr.DeviceEntry,
+    target: dr.DeviceEntry,
 ) -> str | UndefinedType:
-    """The entity id named after the connector's device, if the old one was generated.
+    """The entity id named after the device the entity moves to, if the old one was generated.
 
-    An entity id the user chose is kept; one generated from the charger's name becomes the one
-    the connector's other entities have (``sensor.cp1_connector_1_…``).
+    An entity id the user chose is kept; one generated from the old device's name becomes the
+    one the new device's other entities have (``sensor.cp1_connector_1_…`` and back).
     """
     name = entity.original_name
-    if not name or entity.entity_id != f"{entity.domain}.{slugify(f'{parent.name} {name}')}":
+    if not name or entity.entity_id != f"{entity.domain}.{slugify(f'{source.name} {name}')}":
         return UNDEFINED
-    return entity_registry.async_generate_entity_id(entity.domain, f"{child.name} {name}")
+    return entity_registry.async_generate_entity_id(entity.domain, f"{target.name} {name}")

@@ -41,16 +41,18 @@ from .const import (
     CONF_VOLTAGE,
     DEFAULT_HEARTBEAT_INTERVAL,
     DEFAULT_MAX_CURRENT,
+    DOMAIN,
     OCPP_VERSION_AUTO,
     PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
 )
 from .credentials import HandshakeAuth
-from .devices import move_first_connector_to_child_device, update_charger_device
+from .devices import place_first_connector, remove_connector_device, update_charger_device
 from .discoveries import AutoAccept, Discoveries
 from .errors import charger_error, invalid
 from .frame_log import OcppLibraryLog
 from .handler import ChargerLink
+from .identifiers import device_scope, unique_id
 from .journal import Journal, Journals, is_secret_setting
 from .measurands import measurand_named
 from .model import BootInfo, Charger
@@ -512,14 +514,58 @@ class CentralSystem:
         if (subentry_id := self._subentry_id(charger.id)) is None:
             return
         if connector_id >= 2:  # noqa: PLR2004 - the first multi-connector id
-            move_first_connector_to_child_device(
-                dr.async_get(self.hass),
-                er.async_get(self.hass),
-                self.entry.entry_id,
-                subentry_id,
-                charger,
-            )
+            self._place_first_connector(charger, subentry_id)
         self._request(EntityRequest(charger, subentry_id, connector_id))
+
+    def _place_first_connector(self, charger: Charger, subentry_id: str) -> None:
+        place_first_connector(
+            dr.async_get(self.hass),
+            er.async_get(self.hass),
+            self.entry.entry_id,
+            subentry_id,
+            charger,
+        )
+
+    def _remove_stale_connectors(self, charger: Charger) -> None:
+        """Forget the connectors a charger no longer has, with their devices and entities.
+
+        The charger said how many it has; a connector beyond that goes unless a session is
+        running on it (nothing a charger sends is dropped while it may still be stopped).
+        """
+        stale = [cid for cid in charger.connectors if _connector_gone(charger, cid)]
+        if not stale:
+            return
+        _LOGGER.info("%s: removing connectors it no longer has: %s", charger.id, stale)
+        for connector_id in stale:
+            self._forget_connector(charger, connector_id)
+        if (subentry_id := self._subentry_id(charger.id)) is not None:
+            self._place_first_connector(charger, subentry_id)
+
+    def _forget_connector(self, charger: Charger, connector_id: int) -> None:
+        charger.connectors.pop(connector_id, None)
+        prefix = unique_id(charger.id, connector_id, "")
+        created = self._entity_ids.get(charger.id, set())
+        created.difference_update({uid for uid in created if uid.startswith(prefix)})
+        remove_connector_device(dr.async_get(self.hass), charger.id, connector_id)
+
+    def device_removable(self, device: dr.DeviceEntry) -> bool:
+        """Whether the user may delete a device: only one nothing here would bring back.
+
+        A charger is removed with its entry on the integration page; its connector devices go
+        once the charger no longer has them. Devices of chargers this central system does not
+        know (any more) may go.
+        """
+        for domain, identifier in device.identifiers:
+            if domain != DOMAIN:
+                continue
+            cp_id, connector_id = device_scope(identifier)
+            if (charger := self._chargers.get(cp_id)) is None:
+                continue
+            if connector_id is None or not _connector_gone(charger, connector_id):
+                return False
+            self._forget_connector(charger, connector_id)
+            self.save()
+        return True
 
     def measurands_added(self, charger: Charger, connector_id: int, keys: set[str]) -> None:
         """A known charger reported measurands for the first time."""
@@ -697,6 +743,7 @@ class CentralSystem:
             charger.number_of_connectors = capabilities.number_of_connectors or 0
         # The connectors are known now: their entities are named for the charger's layout.
         charger.layout_known = True
+        self._remove_stale_connectors(charger)
         for connector_id in range(1, charger.number_of_connectors + 1):
             if connector_id not in charger.connectors:
                 charger.connector(connector_id)
@@ -751,6 +798,15 @@ class CentralSystem:
             "next_transaction_id": self._next_transaction_id,
             "chargers": {cp_id: charger.as_dict() for cp_id, charger in self._chargers.items()},
         }
+
+
+def _connector_gone(charger: Charger, connector_id: int) -> bool:
+    """A connector beyond the number the charger reports, with no session running on it."""
+    connector = charger.connectors.get(connector_id)
+    if connector is None:
+        return True
+    count = charger.number_of_connectors
+    return 0 < count < connector_id and connector.transaction is None
 
 
 def _requests_for(charger: Charger, subentry_id: str) -> Iterator[EntityRequest]:
