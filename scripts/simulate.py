@@ -305,6 +305,10 @@ class Simulated16(ChargePoint16):
         self.state.transaction_id = result.transaction_id
         await self.status(1, "Charging")
 
+    async def report_paused(self, paused: bool) -> None:
+        """The charger holds the car back (its limit is 0), or lets it charge again."""
+        await self.status(1, "SuspendedEVSE" if paused else "Charging")
+
     async def send_meter_values(self, readings: list[dict[str, Any]]) -> None:
         """MeterValues of the running transaction."""
         sampled = [
@@ -555,6 +559,13 @@ class Simulated201(ChargePoint201):
         )
         await self._event("Updated", "ChargingStateChanged", info={"charging_state": "Charging"})
 
+    async def report_paused(self, paused: bool) -> None:
+        """The station holds the car back (its limit is 0), or lets it charge again."""
+        charging_state = "SuspendedEVSE" if paused else "Charging"
+        await self._event(
+            "Updated", "ChargingStateChanged", info={"charging_state": charging_state}
+        )
+
     async def send_meter_values(self, readings: list[dict[str, Any]]) -> None:
         """TransactionEvent Updated with the readings."""
         await self._event(
@@ -606,7 +617,11 @@ async def charge(charger: Simulated, id_tag: str, duration: float, interval: flo
     await charger.start_session(id_tag)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + duration
+    paused = False
     while loop.time() < deadline and not state.stop_requested.is_set():
+        if (state.current_limit <= 0) != paused:
+            paused = not paused
+            await charger.report_paused(paused)
         await charger.send_meter_values(state.readings(car, interval))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(state.stop_requested.wait(), interval)

@@ -16,6 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.ocpp_csms.const import CONF_PASSWORD, DOMAIN, EVENT_TRANSACTION_STOPPED
 
+from .test_planning import device_id
+
 
 def load_simulator() -> ModuleType:
     path = Path(__file__).parent.parent / "scripts" / "simulate.py"
@@ -122,3 +124,45 @@ def test_simulator_follows_whole_schedules() -> None:
         ),
     )
     assert state.limit_a(start + timedelta(minutes=90)) == 10.0
+
+
+@pytest.mark.parametrize("chargers", [["SIM-1"]])
+@pytest.mark.parametrize("ocpp", ["1.6", "2.0.1"])
+async def test_simulator_reports_a_pause(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, ocpp: str
+) -> None:
+    """Held at 0 A by a limit, the simulator says so (SuspendedEVSE), as real chargers do."""
+    simulator = load_simulator()
+    changes = async_capture_events(hass, EVENT_STATE_CHANGED)
+    run = asyncio.create_task(
+        simulator.simulate(
+            f"ws://127.0.0.1:{port}",
+            "SIM-1",
+            duration=0.3,
+            interval=0.1,
+            ocpp=ocpp,
+            wait_for_remote_start=True,
+        )
+    )
+    async with asyncio.timeout(10):
+        while (state := hass.states.get("switch.sim_1_charging")) is None or (
+            state.state == "unavailable"
+        ):
+            await asyncio.sleep(0.05)
+    await hass.services.async_call(
+        DOMAIN,
+        "set_charging_profile",
+        {"device_id": device_id(hass, "SIM-1"), "limit": 0, "unit": "A"},
+        blocking=True,
+    )
+    await hass.services.async_call(
+        "switch", "turn_on", {"entity_id": "switch.sim_1_charging"}, blocking=True
+    )
+    assert await asyncio.wait_for(run, 10) == 0
+    await hass.async_block_till_done()
+    statuses = [
+        e.data["new_state"].state
+        for e in changes
+        if e.data["entity_id"] == "sensor.sim_1_status" and e.data["new_state"]
+    ]
+    assert "suspended_evse" in statuses
