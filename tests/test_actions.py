@@ -463,7 +463,7 @@ async def test_limit_shortcut_updates_the_slider(
         request = cp.calls("SetChargingProfile")[-1]
         assert request["cs_charging_profiles"]["charging_profile_id"] == 1001
         await hass.async_block_till_done()
-        assert hass.states.get("number.cp1_maximum_current").state == "14.0"
+        assert hass.states.get("number.cp1_max_current").state == "14.0"
 
 
 async def test_profile_fitted_to_the_charger(

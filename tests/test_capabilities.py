@@ -20,7 +20,7 @@ from custom_components.ocpp_csms.diagnostics import async_get_config_entry_diagn
 
 from .charge_point import booted, connect
 
-NUMBER_ENTITY = "number.cp1_maximum_current"
+NUMBER_ENTITY = "number.cp1_max_current"
 
 
 async def set_limit(hass: HomeAssistant, value: float) -> None:

@@ -78,7 +78,7 @@ async def test_max_current(hass: HomeAssistant, central: MockConfigEntry, port: 
     """The slider sends the connector's TxDefaultProfile and keeps the accepted value."""
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
-        number = "number.cp1_maximum_current"
+        number = "number.cp1_max_current"
         assert hass.states.get(number).attributes["max"] == 32
         assert hass.states.get(number).state == "32.0"  # no limit of ours: the rated current
         await act(hass, NUMBER, SERVICE_SET_VALUE, number, **{ATTR_VALUE: 13})
@@ -160,8 +160,8 @@ async def test_one_current_limit_per_connector(
         cp.configuration["NumberOfConnectors"] = "2"
         await booted(hass, cp, connectors=2)
         sliders = (
-            "number.cp1_connector_1_maximum_current",
-            "number.cp1_connector_2_maximum_current",
+            "number.cp1_connector_1_max_current",
+            "number.cp1_connector_2_max_current",
         )
         await act(hass, NUMBER, SERVICE_SET_VALUE, sliders[0], **{ATTR_VALUE: 13})
         device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "CP1")})
@@ -197,7 +197,7 @@ async def test_a_stalled_charger_never_delays_another(
             (
                 NUMBER,
                 SERVICE_SET_VALUE,
-                ["number.cp1_maximum_current", "number.cp2_maximum_current"],
+                ["number.cp1_max_current", "number.cp2_max_current"],
                 {ATTR_VALUE: 10},
             ),
         ]

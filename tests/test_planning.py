@@ -368,7 +368,7 @@ async def smart_charging_inputs(hass: HomeAssistant, central: MockConfigEntry) -
     await hass.services.async_call(
         "number",
         "set_value",
-        {"entity_id": "number.cp1_energy_to_add", "value": FULL_HOUR_KWH},
+        {"entity_id": "number.cp1_plan_energy", "value": FULL_HOUR_KWH},
         blocking=True,
     )
 

@@ -152,7 +152,7 @@ async def test_max_current_and_plan(
     """The current limit and a price plan reach the station as 2.0.1 charging profiles."""
     async with connect201(port, "CP1") as station:
         await booted201(hass, station)
-        await act(hass, NUMBER, SERVICE_SET_VALUE, "number.cp1_maximum_current", **{ATTR_VALUE: 13})
+        await act(hass, NUMBER, SERVICE_SET_VALUE, "number.cp1_max_current", **{ATTR_VALUE: 13})
         limit = station.calls("SetChargingProfile")[-1]
         assert limit["evse_id"] == 1
         assert limit["charging_profile"]["charging_schedule"][0]["charging_schedule_period"] == [
