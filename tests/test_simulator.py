@@ -145,7 +145,7 @@ async def test_simulator_reports_a_pause(
         )
     )
     async with asyncio.timeout(10):
-        while (state := hass.states.get("switch.sim_1_charging")) is None or (
+        while (state := hass.states.get("switch.sim_1_charging")) is None or (  # noqa: ASYNC110
             state.state == "unavailable"
         ):
             await asyncio.sleep(0.05)

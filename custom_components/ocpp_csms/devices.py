@@ -27,7 +27,7 @@ def charger_device_info(charger: Charger) -> DeviceInfo:
 def connector_device_info(charger: Charger, connector_id: int | None) -> DeviceInfo:
     """Where a connector's entities live: the charger itself unless it has several connectors."""
     if connector_id is None or connector_id == 0 or charger.connector_count <= 1:
-        return DeviceInfo(identifiers={charger_identifier(charger.id)})
+        return charger_device_info(charger)
     return DeviceInfo(
         identifiers={connector_identifier(charger.id, connector_id)},
         via_device=charger_identifier(charger.id),
