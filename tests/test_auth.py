@@ -7,7 +7,6 @@ from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
-from custom_components.ocpp_csms.auth import AuthPolicy
 from custom_components.ocpp_csms.const import (
     AUTH_LISTED_ONLY,
     CONF_ALLOWED_TAGS,
@@ -17,18 +16,19 @@ from custom_components.ocpp_csms.const import (
     EVENT_AUTHORIZE,
 )
 from custom_components.ocpp_csms.protocol.interface import AuthStatus
+from custom_components.ocpp_csms.settings import auth_policy
 
 from .charge_point import ClientChargePoint, booted, connect
 
 
 def test_accept_all_by_default() -> None:
     """Without options every tag may charge."""
-    assert AuthPolicy.from_options({}).check("anything") is AuthStatus.ACCEPTED
+    assert auth_policy({}).check("anything") is AuthStatus.ACCEPTED
 
 
 def test_listed_only_and_blocked() -> None:
     """Listed-only refuses unknown tags; blocked always wins; case does not matter."""
-    policy = AuthPolicy.from_options(
+    policy = auth_policy(
         {
             CONF_AUTH_POLICY: AUTH_LISTED_ONLY,
             CONF_ALLOWED_TAGS: ["AbCd", "blocked-too"],

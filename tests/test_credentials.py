@@ -122,7 +122,7 @@ async def test_failures_are_logged_once_then_repaired(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """One warning per streak; a repair issue after repeated failures, gone once it connects."""
-    issue_id = central.runtime_data.credentials.issue_id("CP1")
+    issue_id = central.runtime_data.auth_repairs.issue_id("CP1")
     for attempt in range(1, FAILURES_BEFORE_REPAIR + 1):
         assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
         await refused_status(port, "CP1", build_authorization_basic("CP1", f"try {attempt}"))
@@ -196,7 +196,7 @@ async def test_options_change_keeps_unrelated_repairs(
     hass: HomeAssistant, central: MockConfigEntry, port: int, issue_registry: ir.IssueRegistry
 ) -> None:
     """Changing the heartbeat or a tag keeps a failing charger's repair; a new password ends it."""
-    credentials = central.runtime_data.credentials
+    credentials = central.runtime_data.auth_repairs
     for cp_id, source in (("CP1", "127.0.0.1"), ("CP2", "127.0.0.2")):
         for attempt in range(FAILURES_BEFORE_REPAIR):
             guess = build_authorization_basic(cp_id, f"try {attempt}")
@@ -272,4 +272,5 @@ async def test_unknown_ids_never_push_out_a_known_chargers_streak(
     for number in range(MAX_TRACKED_IDS + 50):
         assert credentials.check(f"RANDOM-{number}", [], "192.0.2.99") is not None
     assert credentials.check("CP1", wrong, "192.0.2.1") is not None
-    assert issue_registry.async_get_issue(DOMAIN, credentials.issue_id("CP1")) is not None
+    issue_id = central.runtime_data.auth_repairs.issue_id("CP1")
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None

@@ -7,18 +7,10 @@ and for nothing else. The default remote-start tag ``HomeAssistant`` is no pass 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 import time
-from typing import Any
 
-from .const import (
-    AUTH_LISTED_ONLY,
-    CONF_ALLOWED_TAGS,
-    CONF_AUTH_POLICY,
-    CONF_BLOCKED_TAGS,
-    CONF_EXPIRED_TAGS,
-)
 from .protocol.interface import AuthStatus
 
 # How long after a remote start its tag is accepted at that charger (the driver may still have
@@ -26,7 +18,8 @@ from .protocol.interface import AuthStatus
 REMOTE_START_WINDOW = 300.0
 
 
-def _normalize(tags: Iterable[str]) -> frozenset[str]:
+def normalize_tags(tags: Iterable[str]) -> frozenset[str]:
+    """Tags as they are compared: trimmed, case-folded, empty ones dropped."""
     # RFID ids are hex strings that chargers report in either case.
     return frozenset(tag.strip().casefold() for tag in tags if tag and tag.strip())
 
@@ -40,16 +33,6 @@ class AuthPolicy:
     blocked: frozenset[str] = frozenset()
     expired: frozenset[str] = frozenset()
 
-    @classmethod
-    def from_options(cls, options: Mapping[str, Any]) -> AuthPolicy:
-        """Build the policy from a central system's options."""
-        return cls(
-            listed_only=options.get(CONF_AUTH_POLICY) == AUTH_LISTED_ONLY,
-            allowed=_normalize(options.get(CONF_ALLOWED_TAGS, ())),
-            blocked=_normalize(options.get(CONF_BLOCKED_TAGS, ())),
-            expired=_normalize(options.get(CONF_EXPIRED_TAGS, ())),
-        )
-
     def check(self, id_tag: str, extra_known: Iterable[str] = ()) -> AuthStatus:
         """Verdict for one id tag; ``extra_known`` are tags known elsewhere (tag registry)."""
         tag = id_tag.strip().casefold()
@@ -57,7 +40,7 @@ class AuthPolicy:
             return AuthStatus.BLOCKED
         if tag in self.expired:
             return AuthStatus.EXPIRED
-        if self.listed_only and tag not in self.allowed and tag not in _normalize(extra_known):
+        if self.listed_only and tag not in self.allowed and tag not in normalize_tags(extra_known):
             return AuthStatus.INVALID
         return AuthStatus.ACCEPTED
 

@@ -5,7 +5,8 @@ OCPP security profile 1 (Basic authentication over ``ws://``) and profile 2 (the
 the charger. A charger with a password must present it; with the central system's
 ``require_password`` option, a charger without one (or an unknown charger) is refused too.
 Refusals never say which part was wrong: 401, or 400 for a malformed header. The first failure
-of a streak is logged once, and a repair issue is raised when a known charger keeps failing.
+of a streak is logged once, and the owner is told (``on_repeated_failures``) when a known
+charger keeps failing.
 Repeated failures from one address are answered ever more slowly (see ``_delay``).
 """
 
@@ -20,16 +21,12 @@ from http import HTTPStatus
 import logging
 import time
 
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 from websockets.exceptions import InvalidHeader
 from websockets.headers import parse_authorization_basic
 
-from .const import DOMAIN
-
 _LOGGER = logging.getLogger(__name__)
 
-# Consecutive refusals of a known charger before the user is told in Repairs.
+# Consecutive refusals of a known charger before the user is told (a repair issue).
 FAILURES_BEFORE_REPAIR = 5
 # Unknown ids whose failure streaks are remembered; random ids from a scanner cannot grow memory
 # (known chargers' streaks are kept apart, so no number of unknown ids pushes them out).
@@ -96,16 +93,20 @@ class HandshakeAuth:
 
     def __init__(
         self,
-        hass: HomeAssistant,
-        entry_id: str,
         *,
         password_of: Callable[[str], str | None],
         is_known: Callable[[str], bool],
         required: Callable[[], bool],
+        on_repeated_failures: Callable[[str, str, int], None],
+        on_recovered: Callable[[str], None],
     ) -> None:
-        """Look passwords up through ``password_of`` at each attempt (they change live)."""
-        self._hass = hass
-        self._entry_id = entry_id
+        """Look passwords up through ``password_of`` at each attempt (they change live).
+
+        ``on_repeated_failures(cp_id, address, failures)`` is called when a known charger's
+        streak reaches ``FAILURES_BEFORE_REPAIR``; ``on_recovered(cp_id)`` when that streak ends.
+        """
+        self._on_repeated_failures = on_repeated_failures
+        self._on_recovered = on_recovered
         self._password_of = password_of
         self._is_known = is_known
         self._required = required
@@ -139,13 +140,9 @@ class HandshakeAuth:
         return streak.failures if streak else 0
 
     def forget(self, cp_ids: Iterable[str] | None = None) -> None:
-        """Start over for these chargers (None: all): their streaks and repair issues go."""
+        """Start over for these chargers (None: all): their streaks end."""
         for cp_id in [*self._known, *self._unknown] if cp_ids is None else cp_ids:
             self._passed(cp_id)
-
-    def issue_id(self, cp_id: str) -> str:
-        """The repair issue raised for a charger of this central system."""
-        return f"auth_failures_{self._entry_id}_{cp_id}"
 
     def _refused(self, cp_id: str, address: str, why: Refusal) -> Refused:
         streak = self._streak(cp_id)
@@ -156,19 +153,7 @@ class HandshakeAuth:
         else:
             _LOGGER.debug("Refused charger %s from %s again: it %s", cp_id, address, why)
         if streak.failures == FAILURES_BEFORE_REPAIR and self._is_known(cp_id):
-            ir.async_create_issue(
-                self._hass,
-                DOMAIN,
-                self.issue_id(cp_id),
-                is_fixable=False,
-                severity=ir.IssueSeverity.WARNING,
-                translation_key="auth_failures",
-                translation_placeholders={
-                    "cp_id": cp_id,
-                    "address": address,
-                    "failures": str(streak.failures),
-                },
-            )
+            self._on_repeated_failures(cp_id, address, streak.failures)
         status = HTTPStatus.BAD_REQUEST if why is Refusal.MALFORMED else HTTPStatus.UNAUTHORIZED
         return Refused(status, self._delay(address))
 
@@ -198,4 +183,4 @@ class HandshakeAuth:
     def _passed(self, cp_id: str) -> None:
         streak = self._known.pop(cp_id, None) or self._unknown.pop(cp_id, None)
         if streak is not None and streak.failures >= FAILURES_BEFORE_REPAIR:
-            ir.async_delete_issue(self._hass, DOMAIN, self.issue_id(cp_id))
+            self._on_recovered(cp_id)

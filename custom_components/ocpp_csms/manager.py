@@ -22,7 +22,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from .auth import AuthPolicy, RemoteStarts
+from .auth import RemoteStarts
 from .const import (
     CALL_TIMEOUT,
     CONF_AUTO_ACCEPT,
@@ -69,7 +69,9 @@ from .protocol.interface import (
     TriggerableMessage,
 )
 from .protocol.wire import clock_transaction_id, utc_now
+from .repairs import AuthRepairs
 from .server import OcppServer, create_ssl_context
+from .settings import auth_policy
 from .smart_charging.profile import (
     DEFAULT_PHASES,
     DEFAULT_VOLTAGE,
@@ -128,7 +130,7 @@ class CentralSystem:
         self.hass = hass
         self.entry = entry
         self.data = dict(entry.data)
-        self.auth = AuthPolicy.from_options(entry.options)
+        self.auth = auth_policy(entry.options)
         self.remote_starts = RemoteStarts()
         self._store = CentralStore(hass, entry.entry_id)
         self._chargers: dict[str, Charger] = {}
@@ -146,12 +148,13 @@ class CentralSystem:
         self.plans = ChargingPlans(self)
         self.discoveries = Discoveries(hass, entry.entry_id)
         self.auto_accept = AutoAccept(hass, entry.entry_id)
+        self.auth_repairs = AuthRepairs(hass, entry.entry_id)
         self.credentials = HandshakeAuth(
-            hass,
-            entry.entry_id,
             password_of=self.password_of,
             is_known=self.is_known,
             required=self._password_required,
+            on_repeated_failures=self.auth_repairs.failing,
+            on_recovered=self.auth_repairs.recovered,
         )
         self.server = OcppServer(
             entry.data[CONF_HOST],
@@ -197,7 +200,7 @@ class CentralSystem:
         """Apply option and subentry changes live; return True when a reload is needed."""
         if dict(self.entry.data) != self.data:
             return True
-        auth = AuthPolicy.from_options(self.entry.options)
+        auth = auth_policy(self.entry.options)
         if auth != self.auth:
             self._clear_authorization_caches()
         self.auth = auth
