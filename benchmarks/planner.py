@@ -42,13 +42,13 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from custom_components.ocpp_csms.smart_charging.planner import (
+from custom_components.ocpp_csms.core.smart_charging.planner import (
     Plan,
     PlanRequest,
     plan,
 )
-from custom_components.ocpp_csms.smart_charging.prices import PriceSlot, prices_from_list
-from custom_components.ocpp_csms.smart_charging.trim import trimmed
+from custom_components.ocpp_csms.core.smart_charging.prices import PriceSlot, prices_from_list
+from custom_components.ocpp_csms.core.smart_charging.trim import trimmed
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Ordinary days and both DST changes (23 and 25 local hours: 92 and 100 quarter hours).

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import Meter
 
-from custom_components.ocpp_csms.protocol import schemas
+from custom_components.ocpp_csms.core.protocol import schemas
 
 
 def best_time(check: Callable[[], None]) -> float:

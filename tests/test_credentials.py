@@ -24,7 +24,7 @@ from custom_components.ocpp_csms.const import (
     CONF_REQUIRE_PASSWORD,
     DOMAIN,
 )
-from custom_components.ocpp_csms.credentials import (
+from custom_components.ocpp_csms.core.credentials import (
     FAILURES_BEFORE_REPAIR,
     FIRST_DELAY,
     FREE_FAILURES,

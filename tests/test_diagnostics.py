@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.ocpp_csms.const import CONF_ALLOWED_TAGS, CONF_PASSWORD, DOMAIN
-from custom_components.ocpp_csms.journal import MAX_FRAME_CHARS, redact_frame
+from custom_components.ocpp_csms.core.journal import MAX_FRAME_CHARS, redact_frame
 
 from .charge_point import booted, connect
 from .charge_point_201 import booted201, connect201, variable

@@ -15,13 +15,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
 
 from custom_components.ocpp_csms.const import DOMAIN
+from custom_components.ocpp_csms.core.server import CHARGE_POINT_ID
 from custom_components.ocpp_csms.identifiers import (
     charger_identifier,
     connector_identifier,
     device_scope,
     unique_id,
 )
-from custom_components.ocpp_csms.server import CHARGE_POINT_ID
 
 from .charge_point import ClientChargePoint, booted, connect
 from .conftest import charger_subentry

@@ -14,8 +14,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STARTED, EVENT_TRANSACTION_STOPPED
-from custom_components.ocpp_csms.protocol.wire import format_timestamp, utc_now
-from custom_components.ocpp_csms.register import Register
+from custom_components.ocpp_csms.core.protocol.wire import format_timestamp, utc_now
+from custom_components.ocpp_csms.core.register import Register
 
 from .charge_point import DAY, ClientChargePoint, booted, connect
 

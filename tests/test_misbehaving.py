@@ -18,9 +18,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from custom_components.ocpp_csms.admission import PER_ADDRESS
-from custom_components.ocpp_csms.const import MAX_FRAME_BYTES
-from custom_components.ocpp_csms.journal import KNOWN_BUDGET, MAX_UNKNOWN_JOURNALS, UNKNOWN_BUDGET
+from custom_components.ocpp_csms.core.admission import PER_ADDRESS
+from custom_components.ocpp_csms.core.const import MAX_FRAME_BYTES
+from custom_components.ocpp_csms.core.journal import (
+    KNOWN_BUDGET,
+    MAX_UNKNOWN_JOURNALS,
+    UNKNOWN_BUDGET,
+)
 from custom_components.ocpp_csms.manager import BOOT_DEADLINE, BOOT_SETTLE
 
 from .charge_point import ClientChargePoint, booted, connect, connect_raw

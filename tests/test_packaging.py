@@ -23,7 +23,7 @@ import voluptuous as vol
 import yaml
 
 from custom_components.ocpp_csms.const import DOMAIN
-from custom_components.ocpp_csms.measurands import MEASURAND_NAMES, measurand_key
+from custom_components.ocpp_csms.core.measurands import MEASURAND_NAMES, measurand_key
 from custom_components.ocpp_csms.sensor import measurand_description
 
 ROOT = Path(__file__).parent.parent

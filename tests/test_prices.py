@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from custom_components.ocpp_csms.smart_charging.prices import (
+from custom_components.ocpp_csms.core.smart_charging.prices import (
     PriceError,
     PriceSlot,
     prices_from_attributes,

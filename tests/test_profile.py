@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from custom_components.ocpp_csms.smart_charging.profile import (
+from custom_components.ocpp_csms.core.smart_charging.profile import (
     LIMIT_STACK_LEVEL,
     ChargingProfile,
     ChargingSchedule,

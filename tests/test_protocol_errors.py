@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
 
-from custom_components.ocpp_csms.protocol import schemas
+from custom_components.ocpp_csms.core.protocol import schemas
 
 from .charge_point import connect, connect_raw
 

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from custom_components.ocpp_csms.server import charge_point_id_from_path
+from custom_components.ocpp_csms.core.server import charge_point_id_from_path
 
 from .charge_point import connect
 

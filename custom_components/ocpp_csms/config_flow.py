@@ -71,9 +71,9 @@ from .const import (
     PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
 )
-from .measurands import MEASURAND_NAMES, measurand_key
-from .server import CHARGE_POINT_ID, create_ssl_context
-from .smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
+from .core.measurands import MEASURAND_NAMES, measurand_key
+from .core.server import CHARGE_POINT_ID, create_ssl_context
+from .core.smart_charging.profile import DEFAULT_PHASES, DEFAULT_VOLTAGE
 from .subentries import IGNORED_ON, central_serving, ignored_by
 
 # OCPP 2.0.1 allows up to 40 characters; some 1.6 chargers take longer ones.

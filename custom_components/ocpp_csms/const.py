@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from .core.const import SUBPROTOCOL_OCPP16, SUBPROTOCOL_OCPP201
+
 DOMAIN: Final = "ocpp_csms"
 NAME: Final = "OCPP Central System"
 # Version of the config entry: 2 introduced the "/"-separated unique ids (identifiers.py).
@@ -45,13 +47,8 @@ CONF_OCPP_VERSION: Final = "ocpp_version"
 OCPP_VERSION_AUTO: Final = "auto"
 
 # Transport
-SUBPROTOCOL_OCPP16: Final = "ocpp1.6"
-SUBPROTOCOL_OCPP201: Final = "ocpp2.0.1"
 # The OCPP version a charger can be pinned to (a selector key) → the subprotocol it speaks.
 PINNABLE_VERSIONS: Final = {"ocpp1_6": SUBPROTOCOL_OCPP16, "ocpp2_0_1": SUBPROTOCOL_OCPP201}
-PING_INTERVAL: Final = 30.0
-PING_TIMEOUT: Final = 30.0
-MAX_FRAME_BYTES: Final = 1024 * 1024
 CALL_TIMEOUT: Final = 30.0
 
 # Events

@@ -7,8 +7,8 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.typing import UNDEFINED, UndefinedType
 from homeassistant.util import slugify
 
+from .core.model import Charger
 from .identifiers import charger_identifier, connector_identifier, unique_id
-from .model import Charger
 
 
 def charger_device_info(charger: Charger) -> DeviceInfo:

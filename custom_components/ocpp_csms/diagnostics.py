@@ -9,10 +9,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_EXPIRED_TAGS, CONF_PASSWORD
+from .core.journal import REDACTED, is_secret_setting
+from .core.model import Charger
 from .identifiers import charger_identifier, connector_identifier
-from .journal import REDACTED, is_secret_setting
 from .manager import OcppConfigEntry
-from .model import Charger
 
 TO_REDACT = {
     CONF_ALLOWED_TAGS,

@@ -10,9 +10,9 @@ from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 
+from .core.model import Charger, Connector
 from .devices import charger_device_info, connector_device_info
 from .identifiers import unique_id
-from .model import Charger, Connector
 
 if TYPE_CHECKING:
     from .manager import CentralSystem, EntityBuilder, EntityRequest

@@ -17,9 +17,9 @@ from .const import (
     EVENT_TRANSACTION_STARTED,
     EVENT_TRANSACTION_STOPPED,
 )
-from .measurands import normalize_sample
-from .model import BootInfo, Charger, Connector, MeterSample, Transaction
-from .protocol.interface import (
+from .core.measurands import normalize_sample
+from .core.model import BootInfo, Charger, Connector, MeterSample, Transaction
+from .core.protocol.interface import (
     OCCUPIED,
     AuthStatus,
     KnownTransaction,
@@ -28,7 +28,7 @@ from .protocol.interface import (
     TransactionStart,
     TransactionStop,
 )
-from .protocol.wire import format_timestamp, utc_now
+from .core.protocol.wire import format_timestamp, utc_now
 from .store import METER_SAVE_DELAY, SAVE_DELAY
 
 if TYPE_CHECKING:

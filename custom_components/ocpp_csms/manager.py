@@ -22,7 +22,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
-from .auth import RemoteStarts
 from .const import (
     CALL_TIMEOUT,
     CONF_AUTO_ACCEPT,
@@ -46,19 +45,14 @@ from .const import (
     PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
 )
-from .credentials import HandshakeAuth
-from .devices import place_first_connector, remove_connector_device, update_charger_device
-from .discoveries import AutoAccept, Discoveries
-from .errors import charger_error, invalid
-from .frame_log import OcppLibraryLog
-from .handler import ChargerLink
-from .identifiers import device_scope, unique_id
-from .journal import Journal, Journals, is_secret_setting
-from .measurands import measurand_named
-from .model import BootInfo, Charger
-from .planning import ChargingPlans
-from .protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
-from .protocol.interface import (
+from .core.auth import RemoteStarts
+from .core.credentials import HandshakeAuth
+from .core.frame_log import OcppLibraryLog
+from .core.journal import Journal, Journals, is_secret_setting
+from .core.measurands import measurand_named
+from .core.model import BootInfo, Charger
+from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
+from .core.protocol.interface import (
     AuthStatus,
     ChargerCallError,
     ChargerDisconnectedError,
@@ -68,11 +62,9 @@ from .protocol.interface import (
     Registration,
     TriggerableMessage,
 )
-from .protocol.wire import clock_transaction_id, utc_now
-from .repairs import AuthRepairs
-from .server import OcppServer, create_ssl_context
-from .settings import auth_policy
-from .smart_charging.profile import (
+from .core.protocol.wire import clock_transaction_id, utc_now
+from .core.server import OcppServer, create_ssl_context
+from .core.smart_charging.profile import (
     DEFAULT_PHASES,
     DEFAULT_VOLTAGE,
     ChargingProfile,
@@ -81,6 +73,14 @@ from .smart_charging.profile import (
     in_unit,
     limit_profile,
 )
+from .devices import place_first_connector, remove_connector_device, update_charger_device
+from .discoveries import AutoAccept, Discoveries
+from .errors import charger_error, invalid
+from .handler import ChargerLink
+from .identifiers import device_scope, unique_id
+from .planning import ChargingPlans
+from .repairs import AuthRepairs
+from .settings import auth_policy
 from .store import SAVE_DELAY, CentralStore, StoredState
 from .subentries import central_serving, charger_subentries, ignored_by
 

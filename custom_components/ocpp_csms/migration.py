@@ -22,8 +22,8 @@ from .const import (
     DOMAIN,
     PINNABLE_VERSIONS,
 )
+from .core.measurands import measurand_key
 from .identifiers import connector_identifier, legacy_connector, legacy_scope, unique_id
-from .measurands import measurand_key
 from .subentries import charger_subentries
 
 _LOGGER = logging.getLogger(__name__)

@@ -29,21 +29,21 @@ from homeassistant.helpers.event import (
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_PRICE_ENTITY
-from .errors import invalid
-from .smart_charging.charging_plan import ChargingPlan, PlanGoal
-from .smart_charging.prices import (
+from .core.smart_charging.charging_plan import ChargingPlan, PlanGoal
+from .core.smart_charging.prices import (
     PriceError,
     PriceSlot,
     prices_from_attributes,
     prices_from_list,
 )
-from .smart_charging.profile import (
+from .core.smart_charging.profile import (
     PLAN_PROFILE_ID,
     Electrical,
     RateUnit,
     pick_unit,
     plan_stack_level,
 )
+from .errors import invalid
 
 if TYPE_CHECKING:
     from .manager import CentralSystem

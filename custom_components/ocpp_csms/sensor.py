@@ -33,11 +33,11 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
+from .core.measurands import DISTINCT_LOCATIONS, measurand_key
+from .core.model import Charger, Connector
+from .core.protocol.wire import map_datetimes
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .manager import CentralSystem, EntityRequest, OcppConfigEntry
-from .measurands import DISTINCT_LOCATIONS, measurand_key
-from .model import Charger, Connector
-from .protocol.wire import map_datetimes
 
 PARALLEL_UPDATES = 0
 

@@ -22,14 +22,10 @@ from ocpp.charge_point import camel_to_snake_case
 import voluptuous as vol
 
 from .const import DOMAIN, REMOTE_ID_TAG
-from .errors import invalid
-from .identifiers import device_scope
-from .manager import CentralSystem, OcppConfigEntry
-from .model import Charger
-from .planning import DEFAULT_MIN_CURRENT
-from .protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
-from .protocol.wire import map_datetimes, new_id
-from .smart_charging.profile import (
+from .core.model import Charger
+from .core.protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
+from .core.protocol.wire import map_datetimes, new_id
+from .core.smart_charging.profile import (
     ChargingProfile,
     ProfileKind,
     ProfilePurpose,
@@ -38,6 +34,10 @@ from .smart_charging.profile import (
     profile_from_dict,
     schedule_as_dict,
 )
+from .errors import invalid
+from .identifiers import device_scope
+from .manager import CentralSystem, OcppConfigEntry
+from .planning import DEFAULT_MIN_CURRENT
 
 ATTR_CONNECTOR_ID = "connector_id"
 ATTR_TRANSACTION_ID = "transaction_id"

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .auth import AuthPolicy, normalize_tags
 from .const import (
     AUTH_LISTED_ONLY,
     CONF_ALLOWED_TAGS,
@@ -13,6 +12,7 @@ from .const import (
     CONF_BLOCKED_TAGS,
     CONF_EXPIRED_TAGS,
 )
+from .core.auth import AuthPolicy, normalize_tags
 
 
 def auth_policy(options: Mapping[str, Any]) -> AuthPolicy:

@@ -20,9 +20,9 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.storage import Store
 
 from .const import DOMAIN
-from .model import Charger
-from .protocol.wire import utc_now
-from .store_migration import migrate
+from .core.model import Charger
+from .core.protocol.wire import utc_now
+from .core.store_migration import migrate
 
 _LOGGER = logging.getLogger(__name__)
 

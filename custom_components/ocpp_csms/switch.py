@@ -11,11 +11,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .const import REMOTE_ID_TAG
+from .core.model import Charger, Connector
+from .core.protocol.interface import ChargePointCommands
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .errors import invalid
 from .manager import CentralSystem, OcppConfigEntry
-from .model import Charger, Connector
-from .protocol.interface import ChargePointCommands
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.

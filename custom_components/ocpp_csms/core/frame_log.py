@@ -23,7 +23,9 @@ from typing import Any
 
 from .journal import redact_frame
 
-FRAMES = logging.getLogger(f"{__package__}.frames")
+# Frames are logged under the integration's name (custom_components.ocpp_csms.frames), where
+# users turn them on, not under the core's.
+FRAMES = logging.getLogger(f"{__package__.rpartition('.')[0]}.frames")
 _FAILURES = logging.getLogger(f"{__package__}.protocol.session")
 
 # What the ocpp library says for a frame it received or sent, and for a failing handler.
