@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 import logging
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from .const import (
     EVENT_AUTHORIZE,
@@ -29,10 +29,8 @@ from .core.protocol.interface import (
     TransactionStop,
 )
 from .core.protocol.wire import format_timestamp, utc_now
+from .planning import ChargingPlans
 from .store import METER_SAVE_DELAY, SAVE_DELAY
-
-if TYPE_CHECKING:
-    from .manager import CentralSystem
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,10 +45,30 @@ _OCCUPIED_STATUSES = frozenset(
 )
 
 
+class LinkHost(Protocol):
+    """What a connection's handler needs from its central system."""
+
+    plans: ChargingPlans
+
+    def is_known(self, cp_id: str) -> bool: ...  # noqa: D102
+    def charger_model(self, cp_id: str) -> Charger: ...  # noqa: D102
+    def register_boot(self, cp_id: str, info: BootInfo) -> tuple[Registration, int]: ...  # noqa: D102
+    def charger_heard(self, cp_id: str, action: str) -> None: ...  # noqa: D102
+    def authorize(self, cp_id: str, id_tag: str, *, starting: bool = ...) -> AuthStatus: ...  # noqa: D102
+    def max_power_kw(self, cp_id: str) -> float: ...  # noqa: D102
+    def next_transaction_id(self) -> int: ...  # noqa: D102
+    def connector_added(self, charger: Charger, connector_id: int) -> None: ...  # noqa: D102
+    def measurands_added(  # noqa: D102
+        self, charger: Charger, connector_id: int, keys: set[str]
+    ) -> None: ...
+    def fire(self, event_type: str, data: dict[str, Any]) -> None: ...  # noqa: D102
+    def save(self, delay: float = ...) -> None: ...  # noqa: D102
+
+
 class ChargerLink:
     """Applies one charger's messages to the central system."""
 
-    def __init__(self, central: CentralSystem, cp_id: str) -> None:
+    def __init__(self, central: LinkHost, cp_id: str) -> None:
         """Bind to the central system; the charger model is looked up on each message."""
         self._central = central
         self.cp_id = cp_id

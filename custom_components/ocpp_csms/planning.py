@@ -10,9 +10,10 @@ plan ends.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
 from datetime import datetime, time, timedelta
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from homeassistant.core import (
     CALLBACK_TYPE,
@@ -29,6 +30,8 @@ from homeassistant.helpers.event import (
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_PRICE_ENTITY
+from .core.model import Charger
+from .core.protocol import OcppSession
 from .core.smart_charging.charging_plan import ChargingPlan, PlanGoal
 from .core.smart_charging.prices import (
     PriceError,
@@ -38,15 +41,13 @@ from .core.smart_charging.prices import (
 )
 from .core.smart_charging.profile import (
     PLAN_PROFILE_ID,
+    ChargingProfile,
     Electrical,
     RateUnit,
     pick_unit,
     plan_stack_level,
 )
 from .errors import invalid
-
-if TYPE_CHECKING:
-    from .manager import CentralSystem
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -55,10 +56,35 @@ DEFAULT_MIN_CURRENT = 6.0
 type ConnectorKey = tuple[str, int]
 
 
+class PlanHost(Protocol):
+    """What plans need from their central system."""
+
+    hass: HomeAssistant
+
+    def chargers(self) -> Iterator[Charger]: ...  # noqa: D102
+    def known_charger(self, cp_id: str) -> Charger | None: ...  # noqa: D102
+    def charger_model(self, cp_id: str) -> Charger: ...  # noqa: D102
+    def charger_options(self, cp_id: str) -> Mapping[str, Any]: ...  # noqa: D102
+    def electrical(self, cp_id: str) -> Electrical: ...  # noqa: D102
+    def rated_current(self, cp_id: str) -> float: ...  # noqa: D102
+    def session(self, cp_id: str) -> OcppSession | None: ...  # noqa: D102
+    def save(self, delay: float = ...) -> None: ...  # noqa: D102
+    def background(self, coro: Coroutine[Any, Any, Any], name: str) -> None: ...  # noqa: D102
+    async def async_command[T](  # noqa: D102
+        self, cp_id: str, command: Callable[[OcppSession], Awaitable[T]]
+    ) -> T: ...
+    async def async_set_charging_profile(  # noqa: D102
+        self, cp_id: str, connector_id: int, profile: ChargingProfile
+    ) -> str: ...
+    async def async_set_current_limit(  # noqa: D102
+        self, cp_id: str, connector_id: int, limit: float, unit: RateUnit = ...
+    ) -> str: ...
+
+
 class ChargingPlans:
     """The plans of one central system's connectors."""
 
-    def __init__(self, central: CentralSystem) -> None:
+    def __init__(self, central: PlanHost) -> None:
         """Bind to the central system; nothing runs until :meth:`async_start`."""
         self._central = central
         self._deadlines: dict[ConnectorKey, CALLBACK_TYPE] = {}
