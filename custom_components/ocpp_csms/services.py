@@ -18,12 +18,12 @@ from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
-from ocpp.charge_point import camel_to_snake_case
 import voluptuous as vol
 
 from .const import DOMAIN, REMOTE_ID_TAG
 from .core.model import Charger
 from .core.protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
+from .core.protocol.ocpp_library import snake_case_keys
 from .core.protocol.wire import map_datetimes, new_id
 from .core.smart_charging.profile import (
     ChargingProfile,
@@ -72,7 +72,7 @@ def _snake_keys(value: Any) -> Any:
     """Accept OCPP objects written in camelCase too."""
     if not isinstance(value, Mapping):
         raise vol.Invalid("expected an object")
-    return camel_to_snake_case(dict(value))
+    return snake_case_keys(dict(value))
 
 
 _PERIOD = vol.Schema(

@@ -21,8 +21,7 @@ from http import HTTPStatus
 import logging
 import time
 
-from websockets.exceptions import InvalidHeader
-from websockets.headers import parse_authorization_basic
+from .headers import InvalidCredentialsError, parse_basic_credentials
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -77,10 +76,10 @@ def _read_basic(authorization: list[str]) -> tuple[str, str] | Refusal:
     if len(authorization) > 1:
         return Refusal.MALFORMED
     try:
-        return parse_authorization_basic(authorization[0])
-    except InvalidHeader:
+        return parse_basic_credentials(authorization[0])
+    except InvalidCredentialsError:
         return Refusal.WRONG_CREDENTIALS
-    except ValueError:  # credentials that are not UTF-8
+    except UnicodeDecodeError:  # credentials that are not UTF-8
         return Refusal.MALFORMED
 
 

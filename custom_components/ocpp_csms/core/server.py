@@ -11,9 +11,7 @@ import ssl
 from urllib.parse import unquote, urlsplit
 
 from websockets.asyncio.server import Server, ServerConnection, serve
-from websockets.exceptions import InvalidHeader
 from websockets.frames import CloseCode
-from websockets.headers import build_www_authenticate_basic, parse_subprotocol
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
@@ -21,6 +19,7 @@ from .admission import Admission
 from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
 from .credentials import Refused
 from .frame_log import QuietFrames
+from .headers import basic_challenge, parse_subprotocols
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,8 +49,8 @@ def _offered_subprotocols(request: Request) -> list[str]:
     offered: list[str] = []
     for value in request.headers.get_all("Sec-WebSocket-Protocol"):
         try:
-            offered.extend(parse_subprotocol(value))
-        except InvalidHeader:
+            offered.extend(parse_subprotocols(value))
+        except ValueError:
             continue  # an empty or broken header offers nothing: treated as 1.6
     return offered
 
@@ -206,7 +205,7 @@ class OcppServer:
         if refused.status == HTTPStatus.BAD_REQUEST:
             return connection.respond(HTTPStatus.BAD_REQUEST, "Malformed Authorization\n")
         response = connection.respond(HTTPStatus.UNAUTHORIZED, "Unauthorized\n")
-        response.headers["WWW-Authenticate"] = build_www_authenticate_basic("OCPP")
+        response.headers["WWW-Authenticate"] = basic_challenge("OCPP")
         return response
 
     def _refuse_elsewhere(self, connection: ServerConnection, cp_id: str, other: str) -> None:

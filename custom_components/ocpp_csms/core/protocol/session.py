@@ -16,12 +16,6 @@ import logging
 from typing import Any, Literal
 import uuid
 
-from ocpp.charge_point import (
-    ChargePoint,
-    remove_nones,
-    serialize_as_dict,
-    snake_to_camel_case,
-)
 from ocpp.exceptions import (
     FormatViolationError,
     OCPPError,
@@ -41,6 +35,7 @@ from .interface import (
     CommandRejectedError,
     InvalidRequestError,
 )
+from .ocpp_library import LibraryChargePoint, call_payload
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -51,7 +46,7 @@ UNKNOWN_MESSAGE_ID = "-1"
 type FrameObserver = Callable[[Literal["received", "sent"], str | bytes], None]
 
 
-class OcppSession(ChargePoint, ChargePointCommands):
+class OcppSession(LibraryChargePoint, ChargePointCommands):
     """Base of the per-version adapters; ``handler`` is the central system's side."""
 
     boot_action = "BootNotification"
@@ -73,12 +68,10 @@ class OcppSession(ChargePoint, ChargePointCommands):
         """
         super().__init__(cp_id, connection, response_timeout=response_timeout, logger=log)
         self.handler = handler
+        self._websocket = connection
         self._on_frame = on_frame
         self._outstanding: set[str] = set()  # ids of our CALLs waiting for an answer
         self._closed = asyncio.Event()
-        for handlers in self.route_map.values():
-            # Validated in _route_call instead: see there.
-            handlers["_skip_schema_validation"] = True
 
     async def start(self) -> None:
         """Serve the connection until it closes; calls still waiting for an answer fail then."""
@@ -94,7 +87,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
         Afterwards validating a CALL in the event loop never reads a file.
         """
         actions = (getattr(getattr(cls, name), "_on_action", None) for name in dir(cls))
-        schemas.compile_calls(cls._ocpp_version, [action for action in actions if action])
+        schemas.compile_calls(cls.ocpp_version, [action for action in actions if action])
 
     async def route_message(self, raw_msg: str | bytes) -> None:
         """Route one frame; answer anything unroutable with a CALLERROR."""
@@ -112,7 +105,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
         if msg.message_type_id == MessageType.Call:
             await self._route_call(msg)
         elif isinstance(msg.unique_id, str) and msg.unique_id in self._outstanding:
-            self._response_queue.put_nowait(msg)
+            self.deliver_answer(msg)
         else:
             # A late answer, or one to nothing we asked: ignored, as OCPP-J says.
             self.logger.debug("ignoring an answer to no pending call: %.200s", raw_msg)
@@ -137,12 +130,12 @@ class OcppSession(ChargePoint, ChargePointCommands):
             return
         self.handler.heard(msg.action)
         try:
-            if msg.action in self.route_map:
+            if self.handles(msg.action):
                 # Validated here, in the event loop, with schemas compiled beforehand
                 # (read_schemas): see .schemas.
-                schemas.check_call(self._ocpp_version, msg.action, msg.payload)
+                schemas.check_call(self.ocpp_version, msg.action, msg.payload)
             self.check_call(msg.action, msg.payload)
-            await self._handle_call(msg)
+            await self.dispatch_call(msg)
         except OCPPError as error:
             _LOGGER.debug("%s: %s rejected: %s", self.id, msg.action, error)
             await self._send_error(msg.unique_id, error)
@@ -163,9 +156,9 @@ class OcppSession(ChargePoint, ChargePointCommands):
                 error = self.message_type_error(frame[0])
         await self._send_error(message_id, error)
 
-    async def _send(self, message: str) -> None:
+    def sending(self, message: str) -> None:
+        """Every frame out goes to the observer (the charger's diagnostics)."""
         self._on_frame("sent", message)
-        await super()._send(message)
 
     def check_call(self, action: str, payload: dict[str, Any]) -> None:
         """Raise the OCPPError for a CALL the adapter refuses before it is handled."""
@@ -177,7 +170,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
     async def _send_error(self, message_id: str, error: OCPPError) -> None:
         # The library puts the whole offending message into the details; send the cause only.
         details = {"cause": error.details["cause"]} if "cause" in (error.details or {}) else {}
-        await self._send(
+        await self.send_frame(
             CallError(message_id, error.code, error.description[:255], details).to_json()
         )
 
@@ -190,10 +183,10 @@ class OcppSession(ChargePoint, ChargePointCommands):
         request = Call(
             unique_id=UNKNOWN_MESSAGE_ID,
             action=type(payload).__name__,
-            payload=remove_nones(snake_to_camel_case(serialize_as_dict(payload))),
+            payload=call_payload(payload),
         )
         try:
-            await validate_payload(request, self._ocpp_version)
+            await validate_payload(request, self.ocpp_version)
         except OCPPError as err:
             raise InvalidRequestError(str(err.description)) from err
         try:
@@ -233,7 +226,7 @@ class OcppSession(ChargePoint, ChargePointCommands):
 
     async def clear_cache(self) -> str:
         """ClearCache."""
-        result = await self.send_call(self._call.ClearCache())
+        result = await self.send_call(self.requests.ClearCache())
         return self.expect(result.status)
 
     async def data_transfer(
@@ -241,13 +234,15 @@ class OcppSession(ChargePoint, ChargePointCommands):
     ) -> dict[str, Any]:
         """DataTransfer."""
         result = await self.send_call(
-            self._call.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
+            self.requests.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
         )
         return {"status": self.expect(result.status), "data": result.data}
 
     async def cancel_reservation(self, reservation_id: int) -> str:
         """CancelReservation."""
-        result = await self.send_call(self._call.CancelReservation(reservation_id=reservation_id))
+        result = await self.send_call(
+            self.requests.CancelReservation(reservation_id=reservation_id)
+        )
         return self.expect(result.status)
 
     @staticmethod
@@ -260,11 +255,11 @@ class OcppSession(ChargePoint, ChargePointCommands):
     @property
     def remote_address(self) -> str:
         """Where the charger connects from."""
-        return str(self._connection.remote_address)
+        return str(self._websocket.remote_address)
 
     async def close(self) -> None:
         """Close the WebSocket connection."""
-        await self._connection.close()
+        await self._websocket.close()
 
 
 def _ignore_outcome(task: asyncio.Future[Any]) -> None:

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from ocpp.exceptions import PropertyConstraintViolationError
-from ocpp.routing import on
 from ocpp.v16 import call, call_result
 from ocpp.v16.enums import (
     Action,
@@ -38,6 +37,7 @@ from .interface import (
     TriggerableMessage,
 )
 from .meter import parse_meter_values
+from .ocpp_library import on
 from .session import OcppSession
 from .wire import (
     datetime_or_none,
@@ -69,9 +69,9 @@ _CONNECTOR_FLOOR = {"StatusNotification": 0, "MeterValues": 0, "StartTransaction
 class ChargePoint16(OcppSession):
     """A charger speaking OCPP 1.6J."""
 
-    _call = call
-    _call_result = call_result
-    _ocpp_version = "1.6"
+    requests = call
+    results = call_result
+    ocpp_version = "1.6"
 
     def check_call(self, action: str, payload: dict[str, Any]) -> None:
         """Refuse connector ids out of range (types are the schema's business)."""

@@ -20,7 +20,6 @@ from ocpp.exceptions import (
     OCPPError,
     PropertyConstraintViolationError,
 )
-from ocpp.routing import on
 from ocpp.v201 import call, call_result
 from ocpp.v201.enums import (
     Action,
@@ -60,6 +59,7 @@ from .interface import (
     TriggerableMessage,
 )
 from .meter import parse_meter_values
+from .ocpp_library import on
 from .session import OcppSession
 from .wire import (
     format_timestamp,
@@ -160,9 +160,9 @@ def _register_wh(samples: Sequence[MeterSample], context: str) -> float | None:
 class ChargePoint201(OcppSession):
     """A charging station speaking OCPP 2.0.1."""
 
-    _call = call
-    _call_result = call_result
-    _ocpp_version = "2.0.1"
+    requests = call
+    results = call_result
+    ocpp_version = "2.0.1"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Start with no EVSE, transaction or report known."""
