@@ -334,6 +334,20 @@ def test_quality_scale() -> None:
     assert MANIFEST["quality_scale"] == met[-1], f"claims {MANIFEST['quality_scale']}, meets {met}"
 
 
+def test_ocpp_is_tested_at_both_ends_of_its_range() -> None:
+    """The suite runs on the newest release the manifest admits and, in CI, on the lowest."""
+    (requirement,) = (
+        Requirement(r) for r in MANIFEST["requirements"] if Requirement(r).name == "ocpp"
+    )
+    lowest = next(s.version for s in requirement.specifier if s.operator == ">=")
+    pinned = re.search(r"^ocpp==(\S+)$", (ROOT / "requirements_test.txt").read_text(), re.MULTILINE)
+    assert pinned is not None
+    assert pinned[1] in requirement.specifier
+    assert lowest != pinned[1]
+    workflow = (ROOT / ".github" / "workflows" / "tests.yaml").read_text()
+    assert f"ocpp=={lowest}" in workflow
+
+
 @pytest.mark.parametrize("workflow", ["validate.yaml", "tests.yaml"], ids=["validate", "tests"])
 def test_github_workflows(workflow: str) -> None:
     """The validators HACS integrations run, and the suite, on every push."""
