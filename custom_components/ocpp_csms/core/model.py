@@ -333,6 +333,33 @@ class BootInfo:
     meter_type: str | None = None
     meter_serial_number: str | None = None
 
+    def as_dict(self) -> dict[str, Any]:
+        """Serialise for storage."""
+        return {
+            "vendor": self.vendor,
+            "model": self.model,
+            "serial_number": self.serial_number,
+            "firmware_version": self.firmware_version,
+            "iccid": self.iccid,
+            "imsi": self.imsi,
+            "meter_type": self.meter_type,
+            "meter_serial_number": self.meter_serial_number,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BootInfo:
+        """Restore from storage, field by field: what a newer release adds is left aside."""
+        return cls(
+            vendor=str(data["vendor"]),
+            model=str(data["model"]),
+            serial_number=data.get("serial_number"),
+            firmware_version=data.get("firmware_version"),
+            iccid=data.get("iccid"),
+            imsi=data.get("imsi"),
+            meter_type=data.get("meter_type"),
+            meter_serial_number=data.get("meter_serial_number"),
+        )
+
 
 @dataclass(slots=True)
 class Capabilities:
@@ -457,7 +484,7 @@ class Charger:
         """Serialise what must survive a restart."""
         return {
             "id": self.id,
-            "boot": _boot_as_dict(self.boot),
+            "boot": self.boot.as_dict() if self.boot else None,
             "protocol": self.protocol,
             "last_heartbeat": self.last_heartbeat.isoformat() if self.last_heartbeat else None,
             "firmware_status": self.firmware_status,
@@ -475,7 +502,7 @@ class Charger:
         boot = data.get("boot")
         return cls(
             id=data["id"],
-            boot=BootInfo(**boot) if boot else None,
+            boot=BootInfo.from_dict(boot) if boot else None,
             protocol=data.get("protocol"),
             last_heartbeat=datetime.fromisoformat(heartbeat) if heartbeat else None,
             firmware_status=data.get("firmware_status"),
@@ -485,9 +512,3 @@ class Charger:
             capabilities=Capabilities.from_dict(data.get("capabilities", {})),
             connectors={c["id"]: Connector.from_dict(c) for c in data.get("connectors", [])},
         )
-
-
-def _boot_as_dict(boot: BootInfo | None) -> dict[str, Any] | None:
-    if boot is None:
-        return None
-    return {name: getattr(boot, name) for name in BootInfo.__slots__}
