@@ -1,4 +1,4 @@
-"""Imports run one way: platforms → entity → central system and stations → core.
+"""Imports run one way: platforms → entity → central system → station → core.
 
 Read from the source (every import, also those only for type checking), so a circle or a
 reach upwards fails here before anyone has to untangle it.
@@ -29,22 +29,23 @@ LAYERS: dict[str, int] = {
     "devices": 1,
     "discoveries": 1,
     "migration": 1,
-    # The central system and its chargers.
-    "handler": 2,
-    "planning": 2,
-    "manager": 2,
+    # A charger (station); what its connection and its plans do with it; the central system.
+    "station": 2,
+    "handler": 3,
+    "planning": 3,
+    "manager": 4,
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
-    "entity": 3,
-    "__init__": 4,
-    "binary_sensor": 4,
-    "button": 4,
-    "config_flow": 4,
-    "diagnostics": 4,
-    "number": 4,
-    "sensor": 4,
-    "services": 4,
-    "switch": 4,
-    "time": 4,
+    "entity": 5,
+    "__init__": 6,
+    "binary_sensor": 6,
+    "button": 6,
+    "config_flow": 6,
+    "diagnostics": 6,
+    "number": 6,
+    "sensor": 6,
+    "services": 6,
+    "switch": 6,
+    "time": 6,
 }
 
 

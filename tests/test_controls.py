@@ -132,7 +132,7 @@ async def test_offline_charger(hass: HomeAssistant, central: MockConfigEntry, po
     await hass.async_block_till_done()
     assert hass.states.get("button.cp1_restart").state == "unavailable"
     with pytest.raises(HomeAssistantError) as err:
-        await central.runtime_data.async_command("CP1", lambda session: session.reset(hard=True))
+        await central.runtime_data.station("CP1").command(lambda session: session.reset(hard=True))
     assert err.value.translation_key == "charger_offline"
     assert err.value.translation_placeholders == {"cp_id": "CP1"}
 

@@ -142,7 +142,7 @@ async def test_arbitrary_frames(
         await hass.async_add_executor_job(property_holds)
         # The good charger never knew: its own session still works end to end.
         assert (await good.call(call.Heartbeat())).current_time.endswith("Z")
-    charger = central.runtime_data.known_charger("CP1")
+    charger = central.runtime_data.known_station("CP1").charger
     assert charger is not None
     assert max(charger.connectors, default=0) <= MAX_CONNECTOR_ID
     print(f"\n{version} " + tally.report())  # noqa: T201 - scripts/fuzz shows the figures

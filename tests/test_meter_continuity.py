@@ -206,7 +206,7 @@ async def test_a_wrong_clock_freezes_nothing(
     assert seen == [10.0, 10.05, 10.1]
     stored = hass.config_entries.async_get_entry(central.entry_id)
     assert stored is not None
-    sample = stored.runtime_data.known_charger("CP1").connectors[1].meter["current_import"]
+    sample = stored.runtime_data.known_station("CP1").charger.connectors[1].meter["current_import"]
     assert sample.timestamp.year < 9999
 
 

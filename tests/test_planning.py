@@ -514,7 +514,7 @@ async def test_removed_charger_leaves_no_plan_behind(
     async_fire_time_changed(hass, ready_by + timedelta(seconds=1))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert "CP1: the plan of connector 1 ended" not in caplog.text
-    assert central.runtime_data.known_charger("CP1") is None
+    assert central.runtime_data.known_station("CP1") is None
 
 
 async def test_unmeetable_need_over_gaps_delivers_the_most(

@@ -163,9 +163,9 @@ async def test_a_damaged_record_loses_only_its_charger(
     caplog.set_level(logging.WARNING)
     entry = await start_central(hass, port, "CP1", "CP2")
     assert entry.state is ConfigEntryState.LOADED
-    charger = entry.runtime_data.known_charger("CP1")
+    charger = entry.runtime_data.known_station("CP1").charger
     assert charger.connectors[1].transaction is not None
-    assert 1 not in entry.runtime_data.known_charger("CP2").connectors  # started afresh
+    assert 1 not in entry.runtime_data.known_station("CP2").charger.connectors  # started afresh
     damaged = [r for r in caplog.records if "damaged" in r.message]
     assert len(damaged) == 1
     assert "CP2" in damaged[0].message

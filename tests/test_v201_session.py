@@ -255,7 +255,7 @@ async def test_station_notifications(
             call.ReservationStatusUpdate(reservation_id=5, reservation_update_status="Expired")
         )
         await hass.async_block_till_done()
-        charger = central.runtime_data.charger_model("CP1")  # sensors disabled by default
+        charger = central.runtime_data.station("CP1").charger  # sensors disabled by default
         assert (charger.firmware_status, charger.diagnostics_status) == (
             "downloading",
             "uploading",

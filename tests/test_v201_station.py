@@ -52,7 +52,7 @@ async def test_station_preference_wins(
     async with connect(port, "CP1", subprotocols=offered) as station:
         assert station.connection.subprotocol == negotiated
         await hass.async_block_till_done()
-        assert central.runtime_data.charger_model("CP1").protocol == negotiated
+        assert central.runtime_data.station("CP1").charger.protocol == negotiated
 
 
 @pytest.mark.parametrize("charger_data", [{"ocpp_version": "ocpp1_6"}])
@@ -95,14 +95,14 @@ async def test_device_model_capabilities(
         station.device_model += [variable("EVSE", "Power", "11000", evse={"id": 2})]
         await booted201(hass, station, evses=2)
         assert station.calls("GetBaseReport")[0]["report_base"] == "FullInventory"
-        capabilities = central.runtime_data.charger_model("CP1").capabilities
+        capabilities = central.runtime_data.station("CP1").charger.capabilities
         assert capabilities.smart_charging
         assert "Reservation" in capabilities.feature_profiles
         assert "LocalAuthListManagement" not in capabilities.feature_profiles
         assert (capabilities.max_stack_level, capabilities.max_periods) == (8, 24)
         assert capabilities.number_of_connectors == 2
         assert capabilities.configuration["EVSE[2].Power"] == "11000"
-        assert central.runtime_data.charger_model("CP1").connector_count == 2
+        assert central.runtime_data.station("CP1").charger.connector_count == 2
         assert state(hass, "number", "CP1/2/max_current") is not None
 
 
@@ -113,7 +113,7 @@ async def test_evse_zero_in_the_report_is_no_connector(
     async with connect201(port, "CP1") as station:
         station.device_model += [variable("EVSE", "Power", "22000", evse={"id": 0})]
         await booted201(hass, station)
-        assert central.runtime_data.charger_model("CP1").connector_count == 1
+        assert central.runtime_data.station("CP1").charger.connector_count == 1
         entities = er.async_entries_for_config_entry(er.async_get(hass), central.entry_id)
         assert not [e.entity_id for e in entities if e.unique_id.startswith("CP1/2/")]
         assert hass.states.get("sensor.cp1_status").state == "available"
@@ -141,7 +141,7 @@ async def test_capabilities_without_report(
                 "variable": {"name": "TxUpdatedInterval"},
             }
         ]
-        capabilities = central.runtime_data.charger_model("CP1").capabilities
+        capabilities = central.runtime_data.station("CP1").charger.capabilities
         assert capabilities.smart_charging
         assert capabilities.meter_interval == 15
 

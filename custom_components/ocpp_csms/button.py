@@ -58,8 +58,8 @@ class OcppButton(OcppEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Send the command."""
         connector = self.connector
-        await self.central.async_command(
-            self.charger.id, lambda session: self.entity_description.press_fn(session, connector)
+        await self.station.command(
+            lambda session: self.entity_description.press_fn(session, connector)
         )
 
 

@@ -10,9 +10,9 @@ from homeassistant.helpers.device_registry import DeviceEntry
 
 from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_EXPIRED_TAGS, CONF_PASSWORD
 from .core.journal import REDACTED, is_secret_setting
-from .core.model import Charger
 from .identifiers import charger_identifier, connector_identifier
 from .manager import OcppConfigEntry
+from .station import Station
 
 TO_REDACT = {
     CONF_ALLOWED_TAGS,
@@ -25,9 +25,8 @@ TO_REDACT = {
 }
 
 
-def _charger_diagnostics(entry: OcppConfigEntry, charger: Charger) -> dict[str, Any]:
-    central = entry.runtime_data
-    session = central.session(charger.id)
+def _charger_diagnostics(entry: OcppConfigEntry, station: Station) -> dict[str, Any]:
+    central, charger, session = entry.runtime_data, station.charger, station.session
     state = charger.as_dict()
     configuration = state["capabilities"]["configuration"]
     for key in configuration:  # 1.6 AuthorizationKey, 2.0.1 SecurityCtrlr.BasicAuthPassword
@@ -37,7 +36,7 @@ def _charger_diagnostics(entry: OcppConfigEntry, charger: Charger) -> dict[str, 
         **async_redact_data(
             {
                 **state,
-                "settings": dict(central.charger_options(charger.id)),
+                "settings": dict(station.settings),
                 "connected": charger.connected,
                 "accepted": charger.accepted,
                 "remote_address": session.remote_address if session else None,
@@ -58,7 +57,7 @@ async def async_get_config_entry_diagnostics(
         "data": dict(entry.data),
         "options": async_redact_data(dict(entry.options), TO_REDACT),
         "chargers": {
-            charger.id: _charger_diagnostics(entry, charger) for charger in central.chargers()
+            station.id: _charger_diagnostics(entry, station) for station in central.stations()
         },
     }
 
@@ -67,10 +66,11 @@ async def async_get_device_diagnostics(
     hass: HomeAssistant, entry: OcppConfigEntry, device: DeviceEntry
 ) -> dict[str, Any]:
     """One charger's state."""
-    for charger in entry.runtime_data.chargers():
-        own = {charger_identifier(charger.id)} | {
-            connector_identifier(charger.id, connector_id) for connector_id in charger.connectors
+    for station in entry.runtime_data.stations():
+        own = {charger_identifier(station.id)} | {
+            connector_identifier(station.id, connector_id)
+            for connector_id in station.charger.connectors
         }
         if device.identifiers & own:
-            return _charger_diagnostics(entry, charger)
+            return _charger_diagnostics(entry, station)
     return {}

@@ -16,6 +16,7 @@ from .identifiers import unique_id
 
 if TYPE_CHECKING:
     from .manager import CentralSystem, EntityBuilder, EntityRequest
+    from .station import Station
 
 
 def _no_value(_charger: Charger, _connector: Connector) -> Any:
@@ -50,13 +51,14 @@ class OcppEntity(Entity):
     def __init__(
         self,
         central: CentralSystem,
-        charger: Charger,
+        station: Station,
         connector_id: int,
         description: OcppEntityDescription,
     ) -> None:
-        """Describe the entity; it reads ``charger`` on every update."""
+        """Describe the entity; it reads the station's charger on every update."""
         self.central = central
-        self.charger = charger
+        self.station = station
+        self.charger = charger = station.charger
         self.connector_id = connector_id
         self.entity_description = description
         self._attr_unique_id = unique_id(charger.id, connector_id, description.key)
@@ -102,7 +104,7 @@ class OcppEntity(Entity):
 
 
 def table_builder[D: OcppEntityDescription](
-    entity_class: Callable[[CentralSystem, Charger, int, D], OcppEntity],
+    entity_class: Callable[[CentralSystem, Station, int, D], OcppEntity],
     charger_descriptions: tuple[D, ...],
     connector_descriptions: tuple[D, ...],
 ) -> EntityBuilder:
@@ -114,7 +116,7 @@ def table_builder[D: OcppEntityDescription](
         charger = request.charger
         table = charger_descriptions if request.connector_id == 0 else connector_descriptions
         return [
-            entity_class(central, charger, request.connector_id, description)
+            entity_class(central, request.station, request.connector_id, description)
             for description in table
             if description.exists_fn(charger)
         ]

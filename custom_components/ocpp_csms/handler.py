@@ -30,6 +30,7 @@ from .core.protocol.interface import (
 )
 from .core.protocol.wire import format_timestamp, utc_now
 from .planning import ChargingPlans
+from .station import Station
 from .store import METER_SAVE_DELAY, SAVE_DELAY
 
 _LOGGER = logging.getLogger(__name__)
@@ -51,11 +52,9 @@ class LinkHost(Protocol):
     plans: ChargingPlans
 
     def is_known(self, cp_id: str) -> bool: ...  # noqa: D102
-    def charger_model(self, cp_id: str) -> Charger: ...  # noqa: D102
     def register_boot(self, cp_id: str, info: BootInfo) -> tuple[Registration, int]: ...  # noqa: D102
     def charger_heard(self, cp_id: str, action: str) -> None: ...  # noqa: D102
     def authorize(self, cp_id: str, id_tag: str, *, starting: bool = ...) -> AuthStatus: ...  # noqa: D102
-    def max_power_kw(self, cp_id: str) -> float: ...  # noqa: D102
     def next_transaction_id(self) -> int: ...  # noqa: D102
     def connector_added(self, charger: Charger, connector_id: int) -> None: ...  # noqa: D102
     def measurands_added(  # noqa: D102
@@ -68,17 +67,18 @@ class LinkHost(Protocol):
 class ChargerLink:
     """Applies one charger's messages to the central system."""
 
-    def __init__(self, central: LinkHost, cp_id: str) -> None:
-        """Bind to the central system; the charger model is looked up on each message."""
+    def __init__(self, central: LinkHost, station: Station) -> None:
+        """Bind a connection's station to its central system."""
         self._central = central
-        self.cp_id = cp_id
+        self.station = station
+        self.cp_id = station.id
         self._unknown_transactions: set[int | str] = set()
         self.booted = False  # whether this connection sent a BootNotification
 
     @property
     def charger(self) -> Charger:
         """The model this connection updates."""
-        return self._central.charger_model(self.cp_id)
+        return self.station.charger
 
     @property
     def accepted(self) -> bool:
@@ -178,7 +178,7 @@ class ChargerLink:
         elif (reading := connector.energy_reading(before=start.timestamp)) is not None:
             # No start reading: the session counts from the register's last reading.
             transaction.meter_start_wh = round(reading * 1000, 6)
-            max_kw = self._central.max_power_kw(self.cp_id)
+            max_kw = self.station.max_power_kw
             transaction.track(reading, start.timestamp, utc_now(), max_kw)
         self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(transaction))
         self._changed(start.connector_id, save_in=0)
@@ -234,7 +234,7 @@ class ChargerLink:
         }
         self._central.fire(EVENT_TRANSACTION_STOPPED, data)
         self._changed(connector.id, save_in=0)
-        self._central.plans.session_ended(self.cp_id, connector.id)
+        self._central.plans.session_ended(self.station, connector.id)
 
     def known_transaction(self, transaction_id: int | str) -> KnownTransaction | None:
         """Where a transaction runs or ran, if it is known."""
@@ -294,7 +294,7 @@ class ChargerLink:
         return connector
 
     def _apply_samples(self, connector: Connector, samples: list[MeterSample]) -> None:
-        max_kw = self._central.max_power_kw(self.cp_id)
+        max_kw = self.station.max_power_kw
         if new_keys := connector.apply_samples(samples, utc_now(), max_kw):
             self._central.measurands_added(self.charger, connector.id, new_keys)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 import logging
 from types import MappingProxyType
@@ -27,22 +27,14 @@ from .const import (
     CONF_AUTO_ACCEPT,
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
-    CONF_MAX_CURRENT,
     CONF_MEASURANDS,
     CONF_METER_INTERVAL,
-    CONF_OCPP_VERSION,
-    CONF_PASSWORD,
-    CONF_PHASES,
     CONF_REQUIRE_PASSWORD,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
-    CONF_VOLTAGE,
     DEFAULT_HEARTBEAT_INTERVAL,
-    DEFAULT_MAX_CURRENT,
     DOMAIN,
-    OCPP_VERSION_AUTO,
-    PINNABLE_VERSIONS,
     SUBENTRY_CHARGER,
 )
 from .core.auth import RemoteStarts
@@ -54,33 +46,19 @@ from .core.model import BootInfo, Charger
 from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
 from .core.protocol.interface import (
     AuthStatus,
-    ChargerCallError,
-    ChargerDisconnectedError,
-    ChargerTimeoutError,
-    CommandRejectedError,
-    InvalidRequestError,
     Registration,
     TriggerableMessage,
 )
 from .core.protocol.wire import clock_transaction_id, utc_now
 from .core.server import OcppServer, create_ssl_context
-from .core.smart_charging.profile import (
-    DEFAULT_PHASES,
-    DEFAULT_VOLTAGE,
-    ChargingProfile,
-    Electrical,
-    RateUnit,
-    in_unit,
-    limit_profile,
-)
 from .devices import place_first_connector, remove_connector_device, update_charger_device
 from .discoveries import AutoAccept, Discoveries
-from .errors import charger_error, invalid
 from .handler import ChargerLink
 from .identifiers import device_scope, unique_id
 from .planning import ChargingPlans
 from .repairs import AuthRepairs
 from .settings import auth_policy
+from .station import Station
 from .store import SAVE_DELAY, CentralStore, StoredState
 from .subentries import central_serving, charger_subentries, ignored_by
 
@@ -113,10 +91,15 @@ _SETTING_READ_AS = {
 class EntityRequest:
     """Entities a platform should create: a charger (connector 0), a connector, or measurands."""
 
-    charger: Charger
+    station: Station
     subentry_id: str
     connector_id: int
     measurand_keys: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def charger(self) -> Charger:
+        """The charger's model."""
+        return self.station.charger
 
 
 type EntityBuilder = Callable[[CentralSystem, EntityRequest], list[Entity]]
@@ -133,8 +116,8 @@ class CentralSystem:
         self.auth = auth_policy(entry.options)
         self.remote_starts = RemoteStarts()
         self._store = CentralStore(hass, entry.entry_id)
-        self._chargers: dict[str, Charger] = {}
-        self._pending: dict[str, Charger] = {}
+        self._stations: dict[str, Station] = {}  # the chargers the user added
+        self._pending: dict[str, Station] = {}  # chargers connected that nobody added (yet)
         self._sessions: dict[str, OcppSession] = {}
         self._next_transaction_id = 1
         self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
@@ -173,8 +156,10 @@ class CentralSystem:
     async def async_start(self) -> None:
         """Restore state and start listening (OSError when the port is taken)."""
         self._next_transaction_id, stored = await self._store.async_load()
-        for cp_id, _ in self._charger_subentries():
-            self._chargers[cp_id] = stored.get(cp_id) or Charger(cp_id)
+        for cp_id, subentry_id in self._charger_subentries():
+            station = self._new_station(stored.get(cp_id) or Charger(cp_id))
+            station.subentry_id = subentry_id
+            self._stations[cp_id] = station
         self._passwords = self._current_passwords()
         await self.hass.async_add_executor_job(read_schemas)
         ssl_context = None
@@ -212,9 +197,9 @@ class CentralSystem:
         self._required = required
         self._close_connections_in_unwanted_versions()
         self.plans.async_price_sensors_changed()
-        for cp_id in self._sessions.keys() & self._chargers.keys():
-            if self._chargers[cp_id].accepted:
-                self.background(self._async_apply_settings(cp_id), f"configure {cp_id}")
+        for station in self._stations.values():
+            if station.session is not None and station.charger.accepted:
+                self.background(self._async_apply_settings(station), f"configure {station.id}")
         return False
 
     # Connections
@@ -223,7 +208,8 @@ class CentralSystem:
         """Serve one charger connection until it closes."""
         subprotocol = self.server.subprotocol_of(connection)
         journal = self.journal(cp_id)
-        link = ChargerLink(self, cp_id)
+        station = self.station(cp_id)
+        link = ChargerLink(self, station)
         session = SESSION_CLASSES[subprotocol](
             cp_id,
             connection,
@@ -236,7 +222,8 @@ class CentralSystem:
             _LOGGER.info("%s connected again; closing its previous connection", cp_id)
             self.background(previous.close(), f"close replaced connection of {cp_id}")
         self._sessions[cp_id] = session
-        charger = self.charger_model(cp_id)
+        station.session = session
+        charger = station.charger
         charger.connected = True
         charger.protocol = subprotocol
         charger.notify_all()
@@ -258,6 +245,7 @@ class CentralSystem:
             journal.disconnected(record, connection.close_code, connection.close_reason)
             if self._sessions.get(cp_id) is session:
                 del self._sessions[cp_id]
+                station.session = None
                 self._cancel_configure(cp_id)
                 self._bursts.discard(cp_id)
                 self._pending.pop(cp_id, None)
@@ -286,103 +274,35 @@ class CentralSystem:
         """The live session of a charger, if connected."""
         return self._sessions.get(cp_id)
 
-    async def async_command[T](
-        self, cp_id: str, command: Callable[[OcppSession], Awaitable[T]]
-    ) -> T:
-        """Run a command on a charger, turning failures into translated errors."""
-        if (session := self._sessions.get(cp_id)) is None:
-            raise charger_error("charger_offline", cp_id)
-        try:
-            return await command(session)
-        except ChargerTimeoutError as err:
-            raise charger_error("charger_timeout", cp_id) from err
-        except ChargerDisconnectedError as err:
-            raise charger_error("charger_disconnected", cp_id) from err
-        except ChargerCallError as err:
-            raise charger_error(
-                "charger_call_error", cp_id, code=err.code, detail=err.description
-            ) from err
-        except CommandRejectedError as err:
-            raise charger_error("command_rejected", cp_id, status=err.status) from err
-        except InvalidRequestError as err:
-            raise invalid("invalid_request", cp_id=cp_id, detail=str(err)) from err
-
-    def fit_profile(self, cp_id: str, profile: ChargingProfile) -> ChargingProfile:
-        """Check a profile against what the charger allows; put it in a unit it accepts."""
-        capabilities = self.charger_model(cp_id).capabilities
-        limits = (
-            ("stack_level", profile.stack_level, capabilities.max_stack_level),
-            ("periods", len(profile.schedule.periods), capabilities.max_periods),
-        )
-        for what, value, allowed in limits:
-            if allowed is not None and value > allowed:
-                raise invalid(
-                    f"too_many_{what}", cp_id=cp_id, value=str(value), allowed=str(allowed)
-                )
-        return in_unit(profile, capabilities.rate_units, self.electrical(cp_id))
-
-    async def async_set_charging_profile(
-        self, cp_id: str, connector_id: int, profile: ChargingProfile
-    ) -> str:
-        """Install a profile the charger can take."""
-        fitted = self.fit_profile(cp_id, profile)
-        status: str = await self.async_command(
-            cp_id, lambda session: session.set_charging_profile(connector_id, fitted)
-        )
-        return status
-
-    async def async_set_current_limit(
-        self, cp_id: str, connector_id: int, limit: float, unit: RateUnit = RateUnit.AMPS
-    ) -> str:
-        """Cap a connector (0: every connector) through its limit profile.
-
-        Each connector has one limit profile, whether the limit is set for it or for the whole
-        charger, so a connector's ``max_current`` is always the limit its charger follows. The
-        limit goes out in a unit the charger accepts; the connector remembers it in amps.
-        """
-        charger = self.charger_model(cp_id)
-        amps = round(self.electrical(cp_id).to_unit(limit, unit, RateUnit.AMPS), 1)
-        targets = (
-            range(1, max(charger.connector_count, 1) + 1) if connector_id == 0 else (connector_id,)
-        )
-        status = ""
-        for target in targets:
-            status = await self.async_set_charging_profile(
-                cp_id, target, limit_profile(target, limit, unit)
-            )
-            charger.connector(target).current_limit = amps
-            charger.notify(target)
-            self.save()
-        return status
-
     # Chargers
 
     def is_known(self, cp_id: str) -> bool:
         """Whether the charger was accepted (has a subentry)."""
-        return cp_id in self._chargers
+        return cp_id in self._stations
 
-    def known_charger(self, cp_id: str) -> Charger | None:
-        """The model of an accepted charger."""
-        return self._chargers.get(cp_id)
+    def known_station(self, cp_id: str) -> Station | None:
+        """The station of an accepted charger."""
+        return self._stations.get(cp_id)
 
-    def charger_model(self, cp_id: str) -> Charger:
-        """The model of a known charger, or the transient one of an unknown charger."""
-        if (charger := self._chargers.get(cp_id)) is not None:
-            return charger
-        return self._pending.setdefault(cp_id, Charger(cp_id))
+    def station(self, cp_id: str) -> Station:
+        """The station of a known charger, or the transient one of an unknown charger."""
+        if (station := self._stations.get(cp_id)) is not None:
+            return station
+        if (pending := self._pending.get(cp_id)) is None:
+            pending = self._pending[cp_id] = self._new_station(Charger(cp_id))
+        return pending
 
-    def charger_options(self, cp_id: str) -> Mapping[str, Any]:
-        """A known charger's subentry data (what the user set for it)."""
-        for subentry in self.entry.subentries.values():
-            if subentry.subentry_type == SUBENTRY_CHARGER and subentry.data[CONF_CP_ID] == cp_id:
-                return subentry.data
-        return {}
+    def stations(self) -> Iterator[Station]:
+        """The known chargers' stations."""
+        return iter(self._stations.values())
+
+    def _new_station(self, charger: Charger) -> Station:
+        return Station(charger, entry=self.entry, remote_starts=self.remote_starts, save=self.save)
 
     def password_of(self, cp_id: str) -> str | None:
         """The password a known charger must connect with, if the user set one."""
-        if not self.is_known(cp_id):
-            return None
-        return self.charger_options(cp_id).get(CONF_PASSWORD) or None
+        station = self._stations.get(cp_id)
+        return station.password if station is not None else None
 
     def _password_required(self) -> bool:
         return bool(self.entry.options.get(CONF_REQUIRE_PASSWORD, False))
@@ -396,34 +316,12 @@ class CentralSystem:
 
     def pinned_version(self, cp_id: str) -> str | None:
         """The OCPP version the user fixed for a known charger, if any."""
-        version = self.charger_options(cp_id).get(CONF_OCPP_VERSION, OCPP_VERSION_AUTO)
-        return PINNABLE_VERSIONS.get(version)
-
-    def rated_current(self, cp_id: str) -> float:
-        """The highest current a charger's installation allows, as the user set it."""
-        return float(self.charger_options(cp_id).get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT))
-
-    def max_power_kw(self, cp_id: str) -> float:
-        """Twice what the charger is set to deliver: faster-rising registers are implausible."""
-        amps = self.rated_current(cp_id)
-        watts = self.electrical(cp_id).to_unit(amps, RateUnit.AMPS, RateUnit.WATTS)
-        return PLAUSIBLE_POWER_FACTOR * watts / 1000
-
-    def electrical(self, cp_id: str) -> Electrical:
-        """How a charger's connectors turn amps into watts, as the user described it."""
-        options = self.charger_options(cp_id)
-        return Electrical(
-            phases=int(options.get(CONF_PHASES, DEFAULT_PHASES)),
-            voltage=float(options.get(CONF_VOLTAGE, DEFAULT_VOLTAGE)),
-        )
-
-    def chargers(self) -> Iterator[Charger]:
-        """The known chargers."""
-        return iter(self._chargers.values())
+        station = self._stations.get(cp_id)
+        return station.pinned_version if station is not None else None
 
     def register_boot(self, cp_id: str, info: BootInfo) -> tuple[Registration, int]:
         """Decide on a BootNotification: known → Accepted; new → Pending and ask the user."""
-        charger = self.charger_model(cp_id)
+        charger = self.station(cp_id).charger
         charger.boot = info
         if (
             not self.is_known(cp_id)
@@ -464,16 +362,6 @@ class CentralSystem:
             self.remote_starts.started(cp_id, id_tag)
         return status
 
-    async def async_remote_start(
-        self, cp_id: str, connector_id: int, id_tag: str, profile: ChargingProfile | None = None
-    ) -> str:
-        """Start a session; the charger may then use ``id_tag`` for it whatever the policy."""
-        self.remote_starts.expect(cp_id, id_tag)
-        status: str = await self.async_command(
-            cp_id, lambda session: session.remote_start(connector_id, id_tag, profile)
-        )
-        return status
-
     def charger_heard(self, cp_id: str, action: str) -> None:
         """A charger sent a message: one that is not a boot did not reboot, so set it up now."""
         if action != "BootNotification" and cp_id in self._configure_due:
@@ -505,20 +393,19 @@ class CentralSystem:
     ) -> None:
         """Create a platform's entities now and whenever chargers report something new."""
         self._builders.append((builder, async_add_entities))
-        for cp_id, subentry_id in self._charger_subentries():
-            charger = self._chargers[cp_id]
-            for request in _requests_for(charger, subentry_id):
+        for station in self._stations.values():
+            for request in _requests_for(station):
                 self._build(builder, async_add_entities, request)
 
     def connector_added(self, charger: Charger, connector_id: int) -> None:
         """A known charger mentioned a connector for the first time."""
         if connector_id == 0 or not charger.layout_known:
             return  # entities come once the charger said how many connectors it has
-        if (subentry_id := self._subentry_id(charger.id)) is None:
+        if (station := self._stations.get(charger.id)) is None or station.subentry_id is None:
             return
         if connector_id >= 2:  # noqa: PLR2004 - the first multi-connector id
-            self._place_first_connector(charger, subentry_id)
-        self._request(EntityRequest(charger, subentry_id, connector_id))
+            self._place_first_connector(charger, station.subentry_id)
+        self._request(EntityRequest(station, station.subentry_id, connector_id))
 
     def _place_first_connector(self, charger: Charger, subentry_id: str) -> None:
         place_first_connector(
@@ -562,8 +449,9 @@ class CentralSystem:
             if domain != DOMAIN:
                 continue
             cp_id, connector_id = device_scope(identifier)
-            if (charger := self._chargers.get(cp_id)) is None:
+            if (station := self._stations.get(cp_id)) is None:
                 continue
+            charger = station.charger
             if connector_id is None or not _connector_gone(charger, connector_id):
                 return False
             self._forget_connector(charger, connector_id)
@@ -574,8 +462,10 @@ class CentralSystem:
         """A known charger reported measurands for the first time."""
         if connector_id > 0 and not charger.layout_known:
             return
-        if (subentry_id := self._subentry_id(charger.id)) is not None:
-            self._request(EntityRequest(charger, subentry_id, connector_id, frozenset(keys)))
+        station = self._stations.get(charger.id)
+        if station is not None and station.subentry_id is not None:
+            request = EntityRequest(station, station.subentry_id, connector_id, frozenset(keys))
+            self._request(request)
 
     def _request(self, request: EntityRequest) -> None:
         for builder, async_add_entities in self._builders:
@@ -599,9 +489,8 @@ class CentralSystem:
         return charger_subentries(self.entry)
 
     def _subentry_id(self, cp_id: str) -> str | None:
-        if cp_id not in self._chargers:
-            return None
-        return next((sid for cid, sid in self._charger_subentries() if cid == cp_id), None)
+        station = self._stations.get(cp_id)
+        return station.subentry_id if station is not None else None
 
     def _add_charger_subentry(self, cp_id: str) -> None:
         _LOGGER.info("Accepting new charger %s automatically", cp_id)
@@ -618,18 +507,20 @@ class CentralSystem:
 
     def _sync_subentries(self) -> None:
         current = dict(self._charger_subentries())
-        for cp_id in current.keys() - self._chargers.keys():
-            charger = self._pending.pop(cp_id, None) or Charger(cp_id)
-            self._chargers[cp_id] = charger
-            for request in _requests_for(charger, current[cp_id]):
+        for cp_id in current.keys() - self._stations.keys():
+            station = self._pending.pop(cp_id, None) or self._new_station(Charger(cp_id))
+            station.subentry_id = current[cp_id]
+            self._stations[cp_id] = station
+            charger = station.charger
+            for request in _requests_for(station):
                 self._request(request)
             if charger.connected and not charger.accepted:
                 # Accepted by the user while Pending: ask for a BootNotification now.
                 self.background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
             # Deferred: the flow that accepted the charger may still be finishing its step.
             self.hass.loop.call_soon(self.discoveries.dismiss, cp_id)
-        for cp_id in self._chargers.keys() - current.keys():
-            self._chargers.pop(cp_id)
+        for cp_id in self._stations.keys() - current.keys():
+            self._stations.pop(cp_id)
             self.plans.async_forget(cp_id)
             self._cancel_configure(cp_id)
             self.journals.forget(cp_id)
@@ -639,7 +530,7 @@ class CentralSystem:
         self.save()
 
     def _current_passwords(self) -> dict[str, str | None]:
-        return {cp_id: self.password_of(cp_id) for cp_id in self._chargers}
+        return {cp_id: station.password for cp_id, station in self._stations.items()}
 
     def _close_connections_with_old_passwords(self) -> set[str]:
         """A charger whose password changed must connect again and present the new one.
@@ -661,17 +552,17 @@ class CentralSystem:
 
     def _clear_authorization_caches(self) -> None:
         """Tags changed: chargers must not go on accepting a tag from their cache."""
-        for cp_id in self._sessions.keys() & self._chargers.keys():
-            if self._chargers[cp_id].accepted:
-                self.background(self._async_clear_cache(cp_id), f"clear cache of {cp_id}")
+        for cp_id in self._sessions.keys() & self._stations.keys():
+            if (station := self._stations[cp_id]).charger.accepted:
+                self.background(self._async_clear_cache(station), f"clear cache of {cp_id}")
 
-    async def _async_clear_cache(self, cp_id: str) -> None:
+    async def _async_clear_cache(self, station: Station) -> None:
         try:
-            await self.async_command(cp_id, lambda session: session.clear_cache())
+            await station.command(lambda session: session.clear_cache())
         except HomeAssistantError as err:
             _LOGGER.warning(
                 "%s: could not clear its authorization cache after the tags changed: %s",
-                cp_id,
+                station.id,
                 err,
             )
 
@@ -679,7 +570,7 @@ class CentralSystem:
         """A charger pinned to another OCPP version must connect again and speak it."""
         for cp_id, session in list(self._sessions.items()):
             pinned = self.pinned_version(cp_id)
-            if pinned is not None and self.charger_model(cp_id).protocol != pinned:
+            if pinned is not None and self.station(cp_id).charger.protocol != pinned:
                 _LOGGER.info("%s: it must speak %s now; it must connect again", cp_id, pinned)
                 self.background(session.close(), f"close {cp_id} for its OCPP version")
 
@@ -691,8 +582,8 @@ class CentralSystem:
 
     async def _async_trigger_boot(self, cp_id: str) -> None:
         try:
-            await self.async_command(
-                cp_id, lambda session: session.trigger_message(TriggerableMessage.BOOT_NOTIFICATION)
+            await self.station(cp_id).command(
+                lambda session: session.trigger_message(TriggerableMessage.BOOT_NOTIFICATION)
             )
         except HomeAssistantError as err:
             _LOGGER.info("%s will be accepted at its next boot (%s)", cp_id, err)
@@ -723,15 +614,15 @@ class CentralSystem:
 
     async def _async_configure(self, cp_id: str) -> None:
         """Learn what an accepted charger supports, then set it up as the user asked."""
+        station = self.station(cp_id)
         try:
-            capabilities = await self.async_command(
-                cp_id, lambda session: session.read_capabilities()
-            )
+            capabilities = await station.command(lambda session: session.read_capabilities())
         except HomeAssistantError as err:
             _LOGGER.warning("%s: could not read its configuration: %s", cp_id, err)
             capabilities = None
-        if (charger := self._chargers.get(cp_id)) is None:
-            return
+        if self._stations.get(cp_id) is not station:
+            return  # removed meanwhile, or never added
+        charger = station.charger
         charger.accepted = True  # it booted, or it still counts itself accepted
         changed = not charger.layout_known
         if capabilities is not None:
@@ -751,21 +642,20 @@ class CentralSystem:
             if connector_id not in charger.connectors:
                 charger.connector(connector_id)
                 self.connector_added(charger, connector_id)  # moves connector 1 if need be
-        if changed and (subentry_id := self._subentry_id(cp_id)) is not None:
+        if changed:
             # Connectors, and controls that depend on what the charger supports, appear now.
-            for request in _requests_for(charger, subentry_id):
+            for request in _requests_for(station):
                 self._request(request)
         self.save()
         if capabilities is None:
             return
-        await self._async_apply_settings(cp_id)
-        await self.plans.async_resend(cp_id)
+        await self._async_apply_settings(station)
+        await self.plans.async_resend(station)
 
-    async def _async_apply_settings(self, cp_id: str) -> None:
+    async def _async_apply_settings(self, station: Station) -> None:
         """Send the heartbeat and meter settings the user chose, where the charger differs."""
-        charger = self._chargers[cp_id]
-        options = self.charger_options(cp_id)
-        capabilities = charger.capabilities
+        options = station.settings
+        capabilities = station.charger.capabilities
         wanted: dict[str, Any] = {
             "heartbeat_interval": self.heartbeat_interval,
             "meter_interval": None
@@ -788,9 +678,9 @@ class CentralSystem:
         if not changes:
             return
         try:
-            await self.async_command(cp_id, lambda session: session.apply_settings(**changes))
+            await station.command(lambda session: session.apply_settings(**changes))
         except HomeAssistantError as err:
-            _LOGGER.warning("%s: could not apply its settings: %s", cp_id, err)
+            _LOGGER.warning("%s: could not apply its settings: %s", station.id, err)
             return
         for name, value in changes.items():
             setattr(capabilities, _SETTING_READ_AS[name], value)
@@ -799,7 +689,9 @@ class CentralSystem:
     def _snapshot(self) -> StoredState:
         return {
             "next_transaction_id": self._next_transaction_id,
-            "chargers": {cp_id: charger.as_dict() for cp_id, charger in self._chargers.items()},
+            "chargers": {
+                cp_id: station.charger.as_dict() for cp_id, station in self._stations.items()
+            },
         }
 
 
@@ -812,12 +704,16 @@ def _connector_gone(charger: Charger, connector_id: int) -> bool:
     return 0 < count < connector_id and connector.transaction is None
 
 
-def _requests_for(charger: Charger, subentry_id: str) -> Iterator[EntityRequest]:
-    yield EntityRequest(charger, subentry_id, 0)
+def _requests_for(station: Station) -> Iterator[EntityRequest]:
+    """Every entity request of an added charger, as far as its layout is known."""
+    charger, subentry_id = station.charger, station.subentry_id
+    if subentry_id is None:
+        return
+    yield EntityRequest(station, subentry_id, 0)
     for connector_id, connector in sorted(charger.connectors.items()):
         if connector_id > 0 and not charger.layout_known:
             continue
         if connector_id > 0:
-            yield EntityRequest(charger, subentry_id, connector_id)
+            yield EntityRequest(station, subentry_id, connector_id)
         if connector.meter:
-            yield EntityRequest(charger, subentry_id, connector_id, frozenset(connector.meter))
+            yield EntityRequest(station, subentry_id, connector_id, frozenset(connector.meter))

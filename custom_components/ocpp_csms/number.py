@@ -18,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .manager import CentralSystem, OcppConfigEntry
+from .station import Station
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.
@@ -30,17 +31,17 @@ MAX_PLAN_ENERGY_KWH = 200.0
 class OcppNumberDescription(OcppEntityDescription, NumberEntityDescription):
     """A number read from the model; setting it runs ``set_fn``."""
 
-    set_fn: Callable[[CentralSystem, str, int, float], Awaitable[Any]]
-    max_fn: Callable[[CentralSystem, str], float] | None = None
+    set_fn: Callable[[CentralSystem, Station, int, float], Awaitable[Any]]
+    max_fn: Callable[[Station], float] | None = None
     # With no value set, the top of the range is in force (no limit of ours: the rated current).
     unset_is_max: bool = False
 
 
 async def _set_plan_energy(
-    central: CentralSystem, cp_id: str, connector_id: int, value: float
+    central: CentralSystem, station: Station, connector_id: int, value: float
 ) -> None:
-    central.charger_model(cp_id).connector(connector_id).plan_settings.energy_kwh = value
-    await central.plans.async_settings_changed(cp_id, connector_id)
+    station.charger.connector(connector_id).plan_settings.energy_kwh = value
+    await central.plans.async_settings_changed(station, connector_id)
 
 
 CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
@@ -54,10 +55,10 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
         mode=NumberMode.SLIDER,
         value_fn=lambda _charger, connector: connector.current_limit,
         exists_fn=takes_profiles,
-        set_fn=lambda central, cp_id, connector_id, value: central.async_set_current_limit(
-            cp_id, connector_id, value
+        set_fn=lambda _central, station, connector_id, value: station.set_current_limit(
+            connector_id, value
         ),
-        max_fn=lambda central, cp_id: central.rated_current(cp_id),
+        max_fn=lambda station: station.rated_current,
         unset_is_max=True,
     ),
     OcppNumberDescription(
@@ -94,13 +95,13 @@ class OcppNumber(OcppEntity, NumberEntity):
     def native_max_value(self) -> float:
         """The upper end: from the charger's settings, or fixed."""
         if (max_fn := self.entity_description.max_fn) is not None:
-            return max_fn(self.central, self.charger.id)
+            return max_fn(self.station)
         return super().native_max_value
 
     async def async_set_native_value(self, value: float) -> None:
         """Apply the value; the model keeps it once it took effect."""
         set_value = self.entity_description.set_fn
-        await set_value(self.central, self.charger.id, self.connector_id, value)
+        await set_value(self.central, self.station, self.connector_id, value)
 
 
 async def async_setup_entry(

@@ -10,7 +10,7 @@ plan ends.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Iterator, Mapping
+from collections.abc import Coroutine, Iterator
 from datetime import datetime, time, timedelta
 import logging
 from typing import Any, Protocol
@@ -30,8 +30,6 @@ from homeassistant.helpers.event import (
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_PRICE_ENTITY
-from .core.model import Charger
-from .core.protocol import OcppSession
 from .core.smart_charging.charging_plan import ChargingPlan, PlanGoal
 from .core.smart_charging.prices import (
     PriceError,
@@ -41,13 +39,13 @@ from .core.smart_charging.prices import (
 )
 from .core.smart_charging.profile import (
     PLAN_PROFILE_ID,
-    ChargingProfile,
     Electrical,
     RateUnit,
     pick_unit,
     plan_stack_level,
 )
 from .errors import invalid
+from .station import Station
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,24 +59,10 @@ class PlanHost(Protocol):
 
     hass: HomeAssistant
 
-    def chargers(self) -> Iterator[Charger]: ...  # noqa: D102
-    def known_charger(self, cp_id: str) -> Charger | None: ...  # noqa: D102
-    def charger_model(self, cp_id: str) -> Charger: ...  # noqa: D102
-    def charger_options(self, cp_id: str) -> Mapping[str, Any]: ...  # noqa: D102
-    def electrical(self, cp_id: str) -> Electrical: ...  # noqa: D102
-    def rated_current(self, cp_id: str) -> float: ...  # noqa: D102
-    def session(self, cp_id: str) -> OcppSession | None: ...  # noqa: D102
+    def stations(self) -> Iterator[Station]: ...  # noqa: D102
+    def known_station(self, cp_id: str) -> Station | None: ...  # noqa: D102
     def save(self, delay: float = ...) -> None: ...  # noqa: D102
     def background(self, coro: Coroutine[Any, Any, Any], name: str) -> None: ...  # noqa: D102
-    async def async_command[T](  # noqa: D102
-        self, cp_id: str, command: Callable[[OcppSession], Awaitable[T]]
-    ) -> T: ...
-    async def async_set_charging_profile(  # noqa: D102
-        self, cp_id: str, connector_id: int, profile: ChargingProfile
-    ) -> str: ...
-    async def async_set_current_limit(  # noqa: D102
-        self, cp_id: str, connector_id: int, limit: float, unit: RateUnit = ...
-    ) -> str: ...
 
 
 class ChargingPlans:
@@ -98,10 +82,10 @@ class ChargingPlans:
     @callback
     def async_start(self) -> None:
         """Follow the stored plans' deadlines and the enabled connectors' price sensors."""
-        for charger in self._central.chargers():
-            for connector in charger.connectors.values():
+        for station in self._central.stations():
+            for connector in station.charger.connectors.values():
                 if connector.plan is not None:
-                    self._follow_deadline((charger.id, connector.id), connector.plan)
+                    self._follow_deadline(station, connector.id, connector.plan)
         self.async_price_sensors_changed()
 
     @callback
@@ -110,10 +94,10 @@ class ChargingPlans:
         for unsubscribe in self._price_listeners.values():
             unsubscribe()
         self._price_listeners.clear()
-        for charger in self._central.chargers():
-            for connector in charger.connectors.values():
+        for station in self._central.stations():
+            for connector in station.charger.connectors.values():
                 if connector.plan_settings.enabled:
-                    self._follow_prices((charger.id, connector.id))
+                    self._follow_prices(station, connector.id)
 
     @callback
     def async_stop(self) -> None:
@@ -136,7 +120,7 @@ class ChargingPlans:
 
     async def async_plan(
         self,
-        cp_id: str,
+        station: Station,
         connector_id: int,
         *,
         energy_kwh: float,
@@ -151,8 +135,7 @@ class ChargingPlans:
         """Plan a connector, send the plan to the charger and keep it once it is accepted."""
         if not energy_kwh > 0:  # also NaN
             raise invalid("energy_not_positive", energy=str(energy_kwh))
-        central = self._central
-        charger = central.charger_model(cp_id)
+        cp_id, charger = station.id, station.charger
         capabilities = charger.capabilities
         if capabilities.feature_profiles is not None and not capabilities.smart_charging:
             raise invalid("smart_charging_unsupported", cp_id=cp_id)
@@ -162,14 +145,12 @@ class ChargingPlans:
         if deadline <= now:
             raise invalid("ready_by_passed", ready_by=deadline.isoformat())
         if prices is None:
-            price_entity = price_entity or self._price_entity(cp_id)
-        wiring = central.electrical(cp_id)
+            price_entity = price_entity or self._price_entity(station)
+        wiring = station.electrical
         goal = PlanGoal(
             energy_kwh=energy_kwh,
             ready_by=deadline,
-            max_current=_plan_current(
-                max_current, connector.current_limit, central.rated_current(cp_id)
-            ),
+            max_current=_plan_current(max_current, connector.current_limit, station.rated_current),
             min_current=min_current,
             electrical=Electrical(phases or wiring.phases, voltage or wiring.voltage),
             unit=pick_unit(capabilities.rate_units, RateUnit.AMPS),
@@ -183,48 +164,45 @@ class ChargingPlans:
             raise invalid("cannot_plan", cp_id=cp_id, detail=str(err)) from err
         if connector.current_limit is None:
             # After the plan the charger falls back to this limit, not to "no limit".
-            await central.async_set_current_limit(cp_id, connector_id, goal.max_current)
-        await self._async_send(cp_id, connector_id, plan)
+            await station.set_current_limit(connector_id, goal.max_current)
+        await self._async_send(station, connector_id, plan)
         self._prices_used[(cp_id, connector_id)] = tuple(slots)
-        self._keep(cp_id, connector_id, plan)
+        self._keep(station, connector_id, plan)
         return plan
 
-    async def async_clear(self, cp_id: str, connector_id: int) -> str:
+    async def async_clear(self, station: Station, connector_id: int) -> str:
         """Remove a connector's plan from the charger and forget it."""
-        status = await self._async_remove_profile(cp_id, connector_id)
-        self._keep(cp_id, connector_id, None)
+        status = await self._async_remove_profile(station, connector_id)
+        self._keep(station, connector_id, None)
         return status
 
-    async def _async_remove_profile(self, cp_id: str, connector_id: int) -> str:
-        return await self._central.async_command(
-            cp_id,
+    async def _async_remove_profile(self, station: Station, connector_id: int) -> str:
+        return await station.command(
             lambda session: session.clear_charging_profile(
                 profile_id=PLAN_PROFILE_ID + connector_id, connector_id=connector_id
             ),
         )
 
-    async def async_resend(self, cp_id: str) -> None:
+    async def async_resend(self, station: Station) -> None:
         """Send a booted charger its connectors' plans again; plan enabled connectors anew."""
-        if (charger := self._central.known_charger(cp_id)) is None:
-            return
-        for connector_id, connector in list(charger.connectors.items()):
+        for connector_id, connector in list(station.charger.connectors.items()):
             if connector.plan is not None:
                 try:
-                    await self._async_send(cp_id, connector_id, connector.plan)
+                    await self._async_send(station, connector_id, connector.plan)
                 except HomeAssistantError as err:
-                    _LOGGER.warning("%s: could not send the plan again: %s", cp_id, err)
+                    _LOGGER.warning("%s: could not send the plan again: %s", station.id, err)
             elif connector.plan_settings.enabled:
-                await self.async_replan(cp_id, connector_id)
+                await self.async_replan(station, connector_id)
 
-    async def _async_send(self, cp_id: str, connector_id: int, plan: ChargingPlan) -> None:
-        charger = self._central.charger_model(cp_id)
+    async def _async_send(self, station: Station, connector_id: int, plan: ChargingPlan) -> None:
+        charger = station.charger
         transaction = charger.connector(connector_id).transaction
         profile = plan.profile(
             connector_id,
             plan_stack_level(charger.capabilities.max_stack_level),
             None if transaction is None else transaction.id,
         )
-        await self._central.async_set_charging_profile(cp_id, connector_id, profile)
+        await station.set_charging_profile(connector_id, profile)
 
     def _slots(self, price_entity: str | None, prices: Any) -> list[PriceSlot]:
         local = dt_util.get_default_time_zone()
@@ -240,15 +218,16 @@ class ChargingPlans:
         except PriceError as err:
             raise invalid(f"price_{err.key}", source=str(source), detail=err.detail) from err
 
-    def _keep(self, cp_id: str, connector_id: int, plan: ChargingPlan | None) -> None:
-        key = (cp_id, connector_id)
+    def _keep(self, station: Station, connector_id: int, plan: ChargingPlan | None) -> None:
+        key = (station.id, connector_id)
         if (cancel := self._deadlines.pop(key, None)) is not None:
             cancel()
-        if (charger := self._central.known_charger(cp_id)) is None:
-            return
+        if self._central.known_station(station.id) is not station:
+            return  # the charger was removed meanwhile
+        charger = station.charger
         charger.connector(connector_id).plan = plan
         if plan is not None:
-            self._follow_deadline(key, plan)
+            self._follow_deadline(station, connector_id, plan)
         else:
             self._prices_used.pop(key, None)
         charger.notify(connector_id)
@@ -256,94 +235,100 @@ class ChargingPlans:
 
     # Ends of plans
 
-    def session_ended(self, cp_id: str, connector_id: int) -> None:
+    def session_ended(self, station: Station, connector_id: int) -> None:
         """The session a plan was for is over: drop the plan (the next one is planned anew)."""
-        connector = self._central.charger_model(cp_id).connector(connector_id)
-        if connector.plan is not None:
-            self._end(cp_id, connector_id, "the session ended")
+        if station.charger.connector(connector_id).plan is not None:
+            self._end(station, connector_id, "the session ended")
 
-    def _follow_deadline(self, key: ConnectorKey, plan: ChargingPlan) -> None:
+    def _follow_deadline(self, station: Station, connector_id: int, plan: ChargingPlan) -> None:
+        key = (station.id, connector_id)
+
         @callback
         def deadline_passed(_now: datetime) -> None:
             self._deadlines.pop(key, None)
-            self._end(*key, "its deadline passed")
+            self._end(station, connector_id, "its deadline passed")
 
         self._deadlines[key] = async_track_point_in_utc_time(
             self._hass, deadline_passed, plan.goal.ready_by
         )
 
-    def _end(self, cp_id: str, connector_id: int, why: str) -> None:
-        _LOGGER.info("%s: the plan of connector %s ended: %s", cp_id, connector_id, why)
-        self._keep(cp_id, connector_id, None)
-        self._central.background(self._async_tidy_up(cp_id, connector_id), f"end plan {cp_id}")
+    def _end(self, station: Station, connector_id: int, why: str) -> None:
+        _LOGGER.info("%s: the plan of connector %s ended: %s", station.id, connector_id, why)
+        self._keep(station, connector_id, None)
+        self._central.background(
+            self._async_tidy_up(station, connector_id), f"end plan {station.id}"
+        )
 
-    async def _async_tidy_up(self, cp_id: str, connector_id: int) -> None:
+    async def _async_tidy_up(self, station: Station, connector_id: int) -> None:
         """Remove an ended plan's profile from the charger; plan again if smart charging is on."""
-        if self._central.session(cp_id) is not None:
+        if station.session is not None:
             try:
-                await self._async_remove_profile(cp_id, connector_id)
+                await self._async_remove_profile(station, connector_id)
             except HomeAssistantError as err:
-                _LOGGER.debug("%s: could not remove the ended plan: %s", cp_id, err)
-        await self.async_replan(cp_id, connector_id)
+                _LOGGER.debug("%s: could not remove the ended plan: %s", station.id, err)
+        await self.async_replan(station, connector_id)
 
     # Smart charging from the dashboard
 
-    async def async_set_enabled(self, cp_id: str, connector_id: int, *, enabled: bool) -> None:
+    async def async_set_enabled(
+        self, station: Station, connector_id: int, *, enabled: bool
+    ) -> None:
         """Turn smart charging of a connector on (plan now) or off (clear the plan)."""
-        connector = self._central.charger_model(cp_id).connector(connector_id)
-        key = (cp_id, connector_id)
+        connector = station.charger.connector(connector_id)
         if enabled:
-            await self._async_plan_from_settings(cp_id, connector_id)
+            await self._async_plan_from_settings(station, connector_id)
             connector.plan_settings.enabled = True
-            self._follow_prices(key)
+            self._follow_prices(station, connector_id)
         else:
             if connector.plan is not None:
-                await self.async_clear(cp_id, connector_id)
+                await self.async_clear(station, connector_id)
             connector.plan_settings.enabled = False
+            key = (station.id, connector_id)
             if (unsubscribe := self._price_listeners.pop(key, None)) is not None:
                 unsubscribe()
-        self._central.charger_model(cp_id).notify(connector_id)
+        station.charger.notify(connector_id)
         self._central.save()
 
-    async def async_settings_changed(self, cp_id: str, connector_id: int) -> None:
+    async def async_settings_changed(self, station: Station, connector_id: int) -> None:
         """An input of the dashboard changed: keep it, and plan again when smart charging is on."""
-        charger = self._central.charger_model(cp_id)
+        charger = station.charger
         charger.notify(connector_id)
         self._central.save()
         if charger.connector(connector_id).plan_settings.enabled:
-            await self._async_plan_from_settings(cp_id, connector_id)
+            await self._async_plan_from_settings(station, connector_id)
 
-    async def async_replan(self, cp_id: str, connector_id: int) -> None:
+    async def async_replan(self, station: Station, connector_id: int) -> None:
         """Plan a connector again from its inputs when smart charging is on (errors are logged)."""
-        connector = self._central.charger_model(cp_id).connector(connector_id)
-        if not connector.plan_settings.enabled or self._central.session(cp_id) is None:
+        connector = station.charger.connector(connector_id)
+        if not connector.plan_settings.enabled or station.session is None:
             return
         try:
-            await self._async_plan_from_settings(cp_id, connector_id)
+            await self._async_plan_from_settings(station, connector_id)
         except HomeAssistantError as err:
             _LOGGER.warning(
-                "%s: smart charging could not plan connector %s: %s", cp_id, connector_id, err
+                "%s: smart charging could not plan connector %s: %s", station.id, connector_id, err
             )
 
-    async def _async_plan_from_settings(self, cp_id: str, connector_id: int) -> None:
-        connector = self._central.charger_model(cp_id).connector(connector_id)
+    async def _async_plan_from_settings(self, station: Station, connector_id: int) -> None:
+        connector = station.charger.connector(connector_id)
         settings = connector.plan_settings
         delivered = connector.transaction.energy_kwh if connector.transaction else 0.0
         energy = settings.energy_kwh - delivered
         if energy <= 0:
             if connector.plan is not None:
-                await self.async_clear(cp_id, connector_id)
+                await self.async_clear(station, connector_id)
             return
-        await self.async_plan(cp_id, connector_id, energy_kwh=energy, ready_by=settings.ready_by)
+        await self.async_plan(station, connector_id, energy_kwh=energy, ready_by=settings.ready_by)
 
-    def _price_entity(self, cp_id: str) -> str | None:
+    def _price_entity(self, station: Station) -> str | None:
         """The price sensor chosen in the charger's settings."""
-        return self._central.charger_options(cp_id).get(CONF_PRICE_ENTITY) or None
+        return station.settings.get(CONF_PRICE_ENTITY) or None
 
-    def _follow_prices(self, key: ConnectorKey) -> None:
+    def _follow_prices(self, station: Station, connector_id: int) -> None:
+        key = (station.id, connector_id)
         if key in self._price_listeners:
             return
-        if (entity_id := self._price_entity(key[0])) is None:
+        if (entity_id := self._price_entity(station)) is None:
             return
 
         @callback
@@ -359,7 +344,9 @@ class ChargingPlans:
             # Price sensors change state every slot; only new prices are worth a new plan.
             if tuple(slots) != self._prices_used.get(key):
                 self._prices_used[key] = tuple(slots)
-                self._central.background(self.async_replan(*key), f"replan {key[0]}")
+                self._central.background(
+                    self.async_replan(station, connector_id), f"replan {station.id}"
+                )
 
         self._price_listeners[key] = async_track_state_change_event(
             self._hass, entity_id, prices_changed

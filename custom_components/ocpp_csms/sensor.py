@@ -396,7 +396,7 @@ def build_sensors(central: CentralSystem, request: EntityRequest) -> list[Entity
     return [
         OcppSensor(
             central,
-            charger,
+            request.station,
             connector_id,
             measurand_description(
                 key, meter[key].measurand, meter[key].phase, meter[key].location, meter[key].unit

@@ -38,6 +38,7 @@ from .errors import invalid
 from .identifiers import device_scope
 from .manager import CentralSystem, OcppConfigEntry
 from .planning import DEFAULT_MIN_CURRENT
+from .station import Station
 
 ATTR_CONNECTOR_ID = "connector_id"
 ATTR_TRANSACTION_ID = "transaction_id"
@@ -162,13 +163,18 @@ class Target:
     """The charger an action is aimed at (and the connector, for a connector's device)."""
 
     central: CentralSystem
-    charger: Charger
+    station: Station
     device_connector_id: int | None
+
+    @property
+    def charger(self) -> Charger:
+        """The charger's model."""
+        return self.station.charger
 
     @property
     def cp_id(self) -> str:
         """The charge point id."""
-        return self.charger.id
+        return self.station.id
 
     def connector_id(
         self, data: Mapping[str, Any], *, allow_zero: bool = False, default: int | None = None
@@ -197,11 +203,11 @@ class Target:
 
     async def status(self, command: Callable[[Any], Awaitable[str]]) -> dict[str, Any]:
         """Run a command that answers with a status."""
-        return {"status": await self.central.async_command(self.cp_id, command)}
+        return {"status": await self.station.command(command)}
 
     async def data(self, command: Callable[[Any], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
         """Run a command that answers with data."""
-        return await self.central.async_command(self.cp_id, command)
+        return await self.station.command(command)
 
 
 type ActionRunner = Callable[[Target, dict[str, Any]], Awaitable[dict[str, Any]]]
@@ -222,9 +228,9 @@ async def _remote_start(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     if profile is not None and profile.purpose != ProfilePurpose.TX:
         raise invalid("tx_profile_required", cp_id=target.cp_id)
     if profile is not None:
-        profile = target.central.fit_profile(target.cp_id, profile)
+        profile = target.station.fit_profile(profile)
     id_tag = data.get(ATTR_ID_TAG, REMOTE_ID_TAG)
-    status = await target.central.async_remote_start(target.cp_id, connector_id, id_tag, profile)
+    status = await target.station.remote_start(connector_id, id_tag, profile)
     return {"status": status}
 
 
@@ -286,13 +292,11 @@ async def _set_charging_profile(target: Target, data: dict[str, Any]) -> dict[st
     if (profile is None) == (ATTR_LIMIT not in data):
         raise invalid("profile_or_limit", cp_id=target.cp_id)
     if profile is None:
-        status = await target.central.async_set_current_limit(
-            target.cp_id, connector_id, data[ATTR_LIMIT], data[ATTR_UNIT]
+        status = await target.station.set_current_limit(
+            connector_id, data[ATTR_LIMIT], data[ATTR_UNIT]
         )
     else:
-        status = await target.central.async_set_charging_profile(
-            target.cp_id, connector_id, profile
-        )
+        status = await target.station.set_charging_profile(connector_id, profile)
     return {"status": status}
 
 
@@ -370,7 +374,7 @@ async def _send_local_list(target: Target, data: dict[str, Any]) -> dict[str, An
 
 
 async def _get_local_list_version(target: Target, _data: dict[str, Any]) -> dict[str, Any]:
-    version = await target.central.async_command(target.cp_id, lambda s: s.get_local_list_version())
+    version = await target.station.command(lambda s: s.get_local_list_version())
     return {"list_version": version}
 
 
@@ -379,7 +383,7 @@ async def _plan_charging(target: Target, data: dict[str, Any]) -> dict[str, Any]
     if "prices" in data and "price_entity" in data:
         raise invalid("one_price_source")
     plan = await target.central.plans.async_plan(
-        target.cp_id,
+        target.station,
         connector_id,
         energy_kwh=data["energy_kwh"],
         ready_by=data["ready_by"],
@@ -395,7 +399,7 @@ async def _plan_charging(target: Target, data: dict[str, Any]) -> dict[str, Any]
 
 async def _clear_charging_plan(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     connector_id = target.connector_id(data)
-    return {"status": await target.central.plans.async_clear(target.cp_id, connector_id)}
+    return {"status": await target.central.plans.async_clear(target.station, connector_id)}
 
 
 _CURRENT = vol.All(vol.Coerce(float), vol.Range(min=0, min_included=False, max=1000))
@@ -588,6 +592,6 @@ def _resolve_target(hass: HomeAssistant, device_id: str) -> Target:
 
 def _target_for(central: CentralSystem, identifier: str) -> Target | None:
     cp_id, connector_id = device_scope(identifier)
-    if (charger := central.known_charger(cp_id)) is None:
+    if (station := central.known_station(cp_id)) is None:
         return None
-    return Target(central, charger, connector_id)
+    return Target(central, station, connector_id)
