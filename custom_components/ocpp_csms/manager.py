@@ -66,8 +66,6 @@ _LOGGER = logging.getLogger(__name__)
 
 # How soon a Pending or Rejected charger should boot again.
 RETRY_BOOT_INTERVAL = 60
-# Registers rising faster than this many times the charger's rated power are implausible.
-PLAUSIBLE_POWER_FACTOR = 2
 # How long a known charger that connected may stay silent before it is configured without a
 # BootNotification (it reconnected without rebooting). Any other message ends the wait.
 RECONNECT_GRACE = 10.0
