@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "station": 2,
     "handler": 3,
     "planning": 3,
+    "entity_factory": 3,
     "manager": 4,
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
     "entity": 5,

@@ -15,8 +15,7 @@ from .devices import charger_device_info, connector_device_info
 from .identifiers import unique_id
 
 if TYPE_CHECKING:
-    from .manager import CentralSystem, EntityBuilder, EntityRequest
-    from .station import Station
+    from .entity_factory import EntityBuilder, EntityRequest
 
 
 def _no_value(_charger: Charger, _connector: Connector) -> Any:
@@ -48,18 +47,12 @@ class OcppEntity(Entity):
     _attr_should_poll = False
     entity_description: OcppEntityDescription
 
-    def __init__(
-        self,
-        central: CentralSystem,
-        station: Station,
-        connector_id: int,
-        description: OcppEntityDescription,
-    ) -> None:
+    def __init__(self, request: EntityRequest, description: OcppEntityDescription) -> None:
         """Describe the entity; it reads the station's charger on every update."""
-        self.central = central
-        self.station = station
-        self.charger = charger = station.charger
-        self.connector_id = connector_id
+        self.station = request.station
+        self.plans = request.plans
+        self.charger = charger = request.station.charger
+        self.connector_id = connector_id = request.connector_id
         self.entity_description = description
         self._attr_unique_id = unique_id(charger.id, connector_id, description.key)
         self._written: tuple[Any, ...] | None = None
@@ -104,19 +97,19 @@ class OcppEntity(Entity):
 
 
 def table_builder[D: OcppEntityDescription](
-    entity_class: Callable[[CentralSystem, Station, int, D], OcppEntity],
+    entity_class: Callable[[EntityRequest, D], OcppEntity],
     charger_descriptions: tuple[D, ...],
     connector_descriptions: tuple[D, ...],
 ) -> EntityBuilder:
     """Entity builder for a platform described by a charger table and a connector table."""
 
-    def build(central: CentralSystem, request: EntityRequest) -> list[Entity]:
+    def build(request: EntityRequest) -> list[Entity]:
         if request.measurand_keys:
             return []
         charger = request.charger
         table = charger_descriptions if request.connector_id == 0 else connector_descriptions
         return [
-            entity_class(central, request.station, request.connector_id, description)
+            entity_class(request, description)
             for description in table
             if description.exists_fn(charger)
         ]

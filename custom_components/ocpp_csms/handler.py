@@ -29,6 +29,7 @@ from .core.protocol.interface import (
     TransactionStop,
 )
 from .core.protocol.wire import format_timestamp, utc_now
+from .entity_factory import EntityFactory
 from .planning import ChargingPlans
 from .station import Station
 from .store import METER_SAVE_DELAY, SAVE_DELAY
@@ -50,16 +51,13 @@ class LinkHost(Protocol):
     """What a connection's handler needs from its central system."""
 
     plans: ChargingPlans
+    entities: EntityFactory
 
     def is_known(self, cp_id: str) -> bool: ...  # noqa: D102
     def register_boot(self, cp_id: str, info: BootInfo) -> tuple[Registration, int]: ...  # noqa: D102
     def charger_heard(self, cp_id: str, action: str) -> None: ...  # noqa: D102
     def authorize(self, cp_id: str, id_tag: str, *, starting: bool = ...) -> AuthStatus: ...  # noqa: D102
     def next_transaction_id(self) -> int: ...  # noqa: D102
-    def connector_added(self, charger: Charger, connector_id: int) -> None: ...  # noqa: D102
-    def measurands_added(  # noqa: D102
-        self, charger: Charger, connector_id: int, keys: set[str]
-    ) -> None: ...
     def fire(self, event_type: str, data: dict[str, Any]) -> None: ...  # noqa: D102
     def save(self, delay: float = ...) -> None: ...  # noqa: D102
 
@@ -290,13 +288,13 @@ class ChargerLink:
         if connector_id in charger.connectors:
             return charger.connectors[connector_id]
         connector = charger.connector(connector_id)
-        self._central.connector_added(charger, connector_id)
+        self._central.entities.connector_added(self.station, connector_id)
         return connector
 
     def _apply_samples(self, connector: Connector, samples: list[MeterSample]) -> None:
         max_kw = self.station.max_power_kw
         if new_keys := connector.apply_samples(samples, utc_now(), max_kw):
-            self._central.measurands_added(self.charger, connector.id, new_keys)
+            self._central.entities.measurands_added(self.station, connector.id, new_keys)
 
     def _record_register(
         self, connector: Connector, wh: float, message: TransactionStart | TransactionStop

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Coroutine, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Coroutine, Iterator
 import logging
 from types import MappingProxyType
 from typing import Any
@@ -16,8 +15,7 @@ from homeassistant.config_entries import (
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.helpers.entity import Entity
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
@@ -34,7 +32,6 @@ from .const import (
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
     DEFAULT_HEARTBEAT_INTERVAL,
-    DOMAIN,
     SUBENTRY_CHARGER,
 )
 from .core.auth import RemoteStarts
@@ -51,10 +48,10 @@ from .core.protocol.interface import (
 )
 from .core.protocol.wire import clock_transaction_id, utc_now
 from .core.server import OcppServer, create_ssl_context
-from .devices import place_first_connector, remove_connector_device, update_charger_device
+from .devices import update_charger_device
 from .discoveries import AutoAccept, Discoveries
+from .entity_factory import EntityBuilder, EntityFactory
 from .handler import ChargerLink
-from .identifiers import device_scope, unique_id
 from .planning import ChargingPlans
 from .repairs import AuthRepairs
 from .settings import auth_policy
@@ -85,24 +82,6 @@ _SETTING_READ_AS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class EntityRequest:
-    """Entities a platform should create: a charger (connector 0), a connector, or measurands."""
-
-    station: Station
-    subentry_id: str
-    connector_id: int
-    measurand_keys: frozenset[str] = field(default_factory=frozenset)
-
-    @property
-    def charger(self) -> Charger:
-        """The charger's model."""
-        return self.station.charger
-
-
-type EntityBuilder = Callable[[CentralSystem, EntityRequest], list[Entity]]
-
-
 class CentralSystem:
     """One OCPP central system: a listening port and the chargers that connect to it."""
 
@@ -118,8 +97,6 @@ class CentralSystem:
         self._pending: dict[str, Station] = {}  # chargers connected that nobody added (yet)
         self._sessions: dict[str, OcppSession] = {}
         self._next_transaction_id = 1
-        self._builders: list[tuple[EntityBuilder, AddConfigEntryEntitiesCallback]] = []
-        self._entity_ids: dict[str, set[str]] = {}
         self._passwords: dict[str, str | None] = {}
         self._required = bool(entry.options.get(CONF_REQUIRE_PASSWORD, False))
         self.journals = Journals(self.is_known)
@@ -127,6 +104,7 @@ class CentralSystem:
         self._configuring: dict[str, asyncio.Task[None]] = {}
         self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
         self.plans = ChargingPlans(self)
+        self.entities = EntityFactory(hass, entry.entry_id, self.plans)
         self.discoveries = Discoveries(hass, entry.entry_id)
         self.auto_accept = AutoAccept(hass, entry.entry_id)
         self.auth_repairs = AuthRepairs(hass, entry.entry_id)
@@ -390,96 +368,18 @@ class CentralSystem:
         self, builder: EntityBuilder, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
         """Create a platform's entities now and whenever chargers report something new."""
-        self._builders.append((builder, async_add_entities))
-        for station in self._stations.values():
-            for request in _requests_for(station):
-                self._build(builder, async_add_entities, request)
-
-    def connector_added(self, charger: Charger, connector_id: int) -> None:
-        """A known charger mentioned a connector for the first time."""
-        if connector_id == 0 or not charger.layout_known:
-            return  # entities come once the charger said how many connectors it has
-        if (station := self._stations.get(charger.id)) is None or station.subentry_id is None:
-            return
-        if connector_id >= 2:  # noqa: PLR2004 - the first multi-connector id
-            self._place_first_connector(charger, station.subentry_id)
-        self._request(EntityRequest(station, station.subentry_id, connector_id))
-
-    def _place_first_connector(self, charger: Charger, subentry_id: str) -> None:
-        place_first_connector(
-            dr.async_get(self.hass),
-            er.async_get(self.hass),
-            self.entry.entry_id,
-            subentry_id,
-            charger,
-        )
-
-    def _remove_stale_connectors(self, charger: Charger) -> None:
-        """Forget the connectors a charger no longer has, with their devices and entities.
-
-        The charger said how many it has; a connector beyond that goes unless a session is
-        running on it (nothing a charger sends is dropped while it may still be stopped).
-        """
-        stale = [cid for cid in charger.connectors if _connector_gone(charger, cid)]
-        if not stale:
-            return
-        _LOGGER.info("%s: removing connectors it no longer has: %s", charger.id, stale)
-        for connector_id in stale:
-            self._forget_connector(charger, connector_id)
-        if (subentry_id := self._subentry_id(charger.id)) is not None:
-            self._place_first_connector(charger, subentry_id)
-
-    def _forget_connector(self, charger: Charger, connector_id: int) -> None:
-        charger.connectors.pop(connector_id, None)
-        prefix = unique_id(charger.id, connector_id, "")
-        created = self._entity_ids.get(charger.id, set())
-        created.difference_update({uid for uid in created if uid.startswith(prefix)})
-        remove_connector_device(dr.async_get(self.hass), charger.id, connector_id)
+        self.entities.register_platform(builder, async_add_entities, self.stations())
 
     def device_removable(self, device: dr.DeviceEntry) -> bool:
-        """Whether the user may delete a device: only one nothing here would bring back.
-
-        A charger is removed with its entry on the integration page; its connector devices go
-        once the charger no longer has them. Devices of chargers this central system does not
-        know (any more) may go.
-        """
-        for domain, identifier in device.identifiers:
-            if domain != DOMAIN:
-                continue
-            cp_id, connector_id = device_scope(identifier)
-            if (station := self._stations.get(cp_id)) is None:
-                continue
-            charger = station.charger
-            if connector_id is None or not _connector_gone(charger, connector_id):
-                return False
-            self._forget_connector(charger, connector_id)
+        """Whether the user may delete a device: only one nothing here would bring back."""
+        connectors = self.entities.removable_connectors(device, self.known_station)
+        if connectors is None:
+            return False
+        for station, connector_id in connectors:
+            self.entities.forget_connector(station, connector_id)
+        if connectors:
             self.save()
         return True
-
-    def measurands_added(self, charger: Charger, connector_id: int, keys: set[str]) -> None:
-        """A known charger reported measurands for the first time."""
-        if connector_id > 0 and not charger.layout_known:
-            return
-        station = self._stations.get(charger.id)
-        if station is not None and station.subentry_id is not None:
-            request = EntityRequest(station, station.subentry_id, connector_id, frozenset(keys))
-            self._request(request)
-
-    def _request(self, request: EntityRequest) -> None:
-        for builder, async_add_entities in self._builders:
-            self._build(builder, async_add_entities, request)
-
-    def _build(
-        self,
-        builder: EntityBuilder,
-        async_add_entities: AddConfigEntryEntitiesCallback,
-        request: EntityRequest,
-    ) -> None:
-        created = self._entity_ids.setdefault(request.charger.id, set())
-        entities = [e for e in builder(self, request) if e.unique_id not in created]
-        if entities:
-            created.update(str(entity.unique_id) for entity in entities)
-            async_add_entities(entities, config_subentry_id=request.subentry_id)
 
     # Subentries
 
@@ -510,8 +410,7 @@ class CentralSystem:
             station.subentry_id = current[cp_id]
             self._stations[cp_id] = station
             charger = station.charger
-            for request in _requests_for(station):
-                self._request(request)
+            self.entities.charger_added(station)
             if charger.connected and not charger.accepted:
                 # Accepted by the user while Pending: ask for a BootNotification now.
                 self.background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
@@ -522,7 +421,7 @@ class CentralSystem:
             self.plans.async_forget(cp_id)
             self._cancel_configure(cp_id)
             self.journals.forget(cp_id)
-            self._entity_ids.pop(cp_id, None)
+            self.entities.forget(cp_id)
             if (session := self._sessions.get(cp_id)) is not None:
                 self.background(session.close(), f"disconnect removed charger {cp_id}")
         self.save()
@@ -635,15 +534,14 @@ class CentralSystem:
             charger.number_of_connectors = capabilities.number_of_connectors or 0
         # The connectors are known now: their entities are named for the charger's layout.
         charger.layout_known = True
-        self._remove_stale_connectors(charger)
+        self.entities.remove_stale_connectors(station)
         for connector_id in range(1, charger.number_of_connectors + 1):
             if connector_id not in charger.connectors:
                 charger.connector(connector_id)
-                self.connector_added(charger, connector_id)  # moves connector 1 if need be
+                self.entities.connector_added(station, connector_id)  # may move connector 1
         if changed:
             # Connectors, and controls that depend on what the charger supports, appear now.
-            for request in _requests_for(station):
-                self._request(request)
+            self.entities.charger_added(station)
         self.save()
         if capabilities is None:
             return
@@ -691,27 +589,3 @@ class CentralSystem:
                 cp_id: station.charger.as_dict() for cp_id, station in self._stations.items()
             },
         }
-
-
-def _connector_gone(charger: Charger, connector_id: int) -> bool:
-    """A connector beyond the number the charger reports, with no session running on it."""
-    connector = charger.connectors.get(connector_id)
-    if connector is None:
-        return True
-    count = charger.number_of_connectors
-    return 0 < count < connector_id and connector.transaction is None
-
-
-def _requests_for(station: Station) -> Iterator[EntityRequest]:
-    """Every entity request of an added charger, as far as its layout is known."""
-    charger, subentry_id = station.charger, station.subentry_id
-    if subentry_id is None:
-        return
-    yield EntityRequest(station, subentry_id, 0)
-    for connector_id, connector in sorted(charger.connectors.items()):
-        if connector_id > 0 and not charger.layout_known:
-            continue
-        if connector_id > 0:
-            yield EntityRequest(station, subentry_id, connector_id)
-        if connector.meter:
-            yield EntityRequest(station, subentry_id, connector_id, frozenset(connector.meter))

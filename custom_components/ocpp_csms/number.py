@@ -17,7 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
-from .manager import CentralSystem, OcppConfigEntry
+from .manager import OcppConfigEntry
+from .planning import ChargingPlans
 from .station import Station
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
@@ -31,17 +32,17 @@ MAX_PLAN_ENERGY_KWH = 200.0
 class OcppNumberDescription(OcppEntityDescription, NumberEntityDescription):
     """A number read from the model; setting it runs ``set_fn``."""
 
-    set_fn: Callable[[CentralSystem, Station, int, float], Awaitable[Any]]
+    set_fn: Callable[[ChargingPlans, Station, int, float], Awaitable[Any]]
     max_fn: Callable[[Station], float] | None = None
     # With no value set, the top of the range is in force (no limit of ours: the rated current).
     unset_is_max: bool = False
 
 
 async def _set_plan_energy(
-    central: CentralSystem, station: Station, connector_id: int, value: float
+    plans: ChargingPlans, station: Station, connector_id: int, value: float
 ) -> None:
     station.charger.connector(connector_id).plan_settings.energy_kwh = value
-    await central.plans.async_settings_changed(station, connector_id)
+    await plans.async_settings_changed(station, connector_id)
 
 
 CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
@@ -55,7 +56,7 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
         mode=NumberMode.SLIDER,
         value_fn=lambda _charger, connector: connector.current_limit,
         exists_fn=takes_profiles,
-        set_fn=lambda _central, station, connector_id, value: station.set_current_limit(
+        set_fn=lambda _plans, station, connector_id, value: station.set_current_limit(
             connector_id, value
         ),
         max_fn=lambda station: station.rated_current,
@@ -101,7 +102,7 @@ class OcppNumber(OcppEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Apply the value; the model keeps it once it took effect."""
         set_value = self.entity_description.set_fn
-        await set_value(self.central, self.station, self.connector_id, value)
+        await set_value(self.plans, self.station, self.connector_id, value)
 
 
 async def async_setup_entry(

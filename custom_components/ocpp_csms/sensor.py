@@ -37,7 +37,8 @@ from .core.measurands import DISTINCT_LOCATIONS, measurand_key
 from .core.model import Charger, Connector
 from .core.protocol.wire import map_datetimes
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
-from .manager import CentralSystem, EntityRequest, OcppConfigEntry
+from .entity_factory import EntityRequest
+from .manager import OcppConfigEntry
 
 PARALLEL_UPDATES = 0
 
@@ -387,17 +388,15 @@ _build_tables = table_builder(OcppSensor, CHARGER_SENSORS, CONNECTOR_SENSORS)
 _build_plan_sensor = table_builder(ChargingPlanSensor, (), (CHARGING_PLAN,))
 
 
-def build_sensors(central: CentralSystem, request: EntityRequest) -> list[Entity]:
+def build_sensors(request: EntityRequest) -> list[Entity]:
     """Sensors for a charger, a connector, or newly reported measurands."""
     if not request.measurand_keys:
-        return _build_tables(central, request) + _build_plan_sensor(central, request)
+        return _build_tables(request) + _build_plan_sensor(request)
     charger, connector_id = request.charger, request.connector_id
     meter = charger.connector(connector_id).meter
     return [
         OcppSensor(
-            central,
-            request.station,
-            connector_id,
+            request,
             measurand_description(
                 key, meter[key].measurand, meter[key].phase, meter[key].location, meter[key].unit
             ),

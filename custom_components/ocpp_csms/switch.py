@@ -15,14 +15,15 @@ from .core.model import Connector
 from .core.protocol.interface import ChargePointCommands
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .errors import invalid
-from .manager import CentralSystem, OcppConfigEntry
+from .manager import OcppConfigEntry
+from .planning import ChargingPlans
 from .station import Station
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.
 PARALLEL_UPDATES = 0
 
-type SwitchAction = Callable[[CentralSystem, Station, Connector], Awaitable[Any]]
+type SwitchAction = Callable[[ChargingPlans, Station, Connector], Awaitable[Any]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,20 +37,20 @@ class OcppSwitchDescription(OcppEntityDescription, SwitchEntityDescription):
 def _command(command: Callable[[ChargePointCommands, Connector], Awaitable[str]]) -> SwitchAction:
     """An action that sends one OCPP command to the charger."""
 
-    async def run(_central: CentralSystem, station: Station, connector: Connector) -> None:
+    async def run(_plans: ChargingPlans, station: Station, connector: Connector) -> None:
         await station.command(lambda session: command(session, connector))
 
     return run
 
 
 def _smart_charging(*, enabled: bool) -> SwitchAction:
-    async def run(central: CentralSystem, station: Station, connector: Connector) -> None:
-        await central.plans.async_set_enabled(station, connector.id, enabled=enabled)
+    async def run(plans: ChargingPlans, station: Station, connector: Connector) -> None:
+        await plans.async_set_enabled(station, connector.id, enabled=enabled)
 
     return run
 
 
-async def _remote_start(_central: CentralSystem, station: Station, connector: Connector) -> None:
+async def _remote_start(_plans: ChargingPlans, station: Station, connector: Connector) -> None:
     await station.remote_start(connector.id, REMOTE_ID_TAG)
 
 
@@ -110,11 +111,11 @@ class OcppSwitch(OcppEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Run the turn-on action."""
-        await self.entity_description.turn_on_fn(self.central, self.station, self.connector)
+        await self.entity_description.turn_on_fn(self.plans, self.station, self.connector)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Run the turn-off action."""
-        await self.entity_description.turn_off_fn(self.central, self.station, self.connector)
+        await self.entity_description.turn_off_fn(self.plans, self.station, self.connector)
 
 
 async def async_setup_entry(
