@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "handler": 3,
     "planning": 3,
     "entity_factory": 3,
+    "charger_setup": 3,
     "manager": 4,
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
     "entity": 5,

@@ -18,6 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from custom_components.ocpp_csms.charger_setup import BOOT_SETTLE
 from custom_components.ocpp_csms.core.admission import PER_ADDRESS
 from custom_components.ocpp_csms.core.const import MAX_FRAME_BYTES
 from custom_components.ocpp_csms.core.journal import (
@@ -25,7 +26,7 @@ from custom_components.ocpp_csms.core.journal import (
     MAX_UNKNOWN_JOURNALS,
     UNKNOWN_BUDGET,
 )
-from custom_components.ocpp_csms.manager import BOOT_DEADLINE, BOOT_SETTLE
+from custom_components.ocpp_csms.manager import BOOT_DEADLINE
 
 from .charge_point import ClientChargePoint, booted, connect, connect_raw
 from .test_action_errors import expect_error

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine, Iterator
 import logging
 from types import MappingProxyType
@@ -20,13 +19,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from .charger_setup import ChargerSetup
 from .const import (
     CALL_TIMEOUT,
     CONF_AUTO_ACCEPT,
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
-    CONF_MEASURANDS,
-    CONF_METER_INTERVAL,
     CONF_REQUIRE_PASSWORD,
     CONF_SSL,
     CONF_SSL_CERTFILE,
@@ -37,8 +35,7 @@ from .const import (
 from .core.auth import RemoteStarts
 from .core.credentials import HandshakeAuth
 from .core.frame_log import OcppLibraryLog
-from .core.journal import Journal, Journals, is_secret_setting
-from .core.measurands import measurand_named
+from .core.journal import Journal, Journals
 from .core.model import BootInfo, Charger
 from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
 from .core.protocol.interface import (
@@ -63,23 +60,10 @@ _LOGGER = logging.getLogger(__name__)
 
 # How soon a Pending or Rejected charger should boot again.
 RETRY_BOOT_INTERVAL = 60
-# How long a known charger that connected may stay silent before it is configured without a
-# BootNotification (it reconnected without rebooting). Any other message ends the wait.
-RECONNECT_GRACE = 10.0
 # An id nobody added that sends no BootNotification this long after connecting is closed.
 BOOT_DEADLINE = 60
-# A charger that boots again while it is being set up is set up once it stops booting this
-# long: a burst of 30 boots costs one configuration read, not 30 queued ones.
-BOOT_SETTLE = 0.5
 
 type OcppConfigEntry = ConfigEntry[CentralSystem]
-
-# Settings the central system writes (apply_settings) → where the charger's capabilities hold them.
-_SETTING_READ_AS = {
-    "heartbeat_interval": "heartbeat_interval",
-    "meter_interval": "meter_interval",
-    "measurands": "sampled_measurands",
-}
 
 
 class CentralSystem:
@@ -100,11 +84,9 @@ class CentralSystem:
         self._passwords: dict[str, str | None] = {}
         self._required = bool(entry.options.get(CONF_REQUIRE_PASSWORD, False))
         self.journals = Journals(self.is_known)
-        self._configure_due: dict[str, asyncio.TimerHandle] = {}
-        self._configuring: dict[str, asyncio.Task[None]] = {}
-        self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
         self.plans = ChargingPlans(self)
         self.entities = EntityFactory(hass, entry.entry_id, self.plans)
+        self.setup = ChargerSetup(hass, entry, self)
         self.discoveries = Discoveries(hass, entry.entry_id)
         self.auto_accept = AutoAccept(hass, entry.entry_id)
         self.auth_repairs = AuthRepairs(hass, entry.entry_id)
@@ -150,8 +132,7 @@ class CentralSystem:
 
     async def async_stop(self) -> None:
         """Close every connection, free the port and save."""
-        for cp_id in {*self._configure_due, *self._configuring}:
-            self._cancel_configure(cp_id)
+        self.setup.stop()
         self.plans.async_stop()
         await self.server.async_stop()
         await self._store.async_save(self._snapshot())
@@ -175,7 +156,7 @@ class CentralSystem:
         self.plans.async_price_sensors_changed()
         for station in self._stations.values():
             if station.session is not None and station.charger.accepted:
-                self.background(self._async_apply_settings(station), f"configure {station.id}")
+                self.background(self.setup.apply_settings(station), f"configure {station.id}")
         return False
 
     # Connections
@@ -206,9 +187,7 @@ class CentralSystem:
         _LOGGER.info("%s connected (%s) from %s", cp_id, subprotocol, connection.remote_address)
         record = journal.connected(str(connection.remote_address), subprotocol)
         if self.is_known(cp_id):
-            self._configure_due[cp_id] = self.hass.loop.call_later(
-                RECONNECT_GRACE, self._configure, cp_id
-            )
+            self.setup.connected(cp_id)
         deadline = self.hass.loop.call_later(
             BOOT_DEADLINE, self._close_if_it_never_booted, cp_id, session, link
         )
@@ -222,8 +201,7 @@ class CentralSystem:
             if self._sessions.get(cp_id) is session:
                 del self._sessions[cp_id]
                 station.session = None
-                self._cancel_configure(cp_id)
-                self._bursts.discard(cp_id)
+                self.setup.disconnected(cp_id)
                 self._pending.pop(cp_id, None)
                 charger.connected = False
                 charger.notify_all()
@@ -312,7 +290,7 @@ class CentralSystem:
             update_charger_device(dr.async_get(self.hass), charger)
             charger.notify(0)
             self.save()
-            self._configure_after_boot(cp_id)
+            self.setup.booted(cp_id)
             return Registration.ACCEPTED, self.heartbeat_interval
         charger.accepted = False
         if ignored_by(self.hass, cp_id, self.entry.entry_id):
@@ -340,8 +318,7 @@ class CentralSystem:
 
     def charger_heard(self, cp_id: str, action: str) -> None:
         """A charger sent a message: one that is not a boot did not reboot, so set it up now."""
-        if action != "BootNotification" and cp_id in self._configure_due:
-            self._configure(cp_id)
+        self.setup.heard(cp_id, action)
 
     def next_transaction_id(self) -> int:
         """A transaction id never handed out before by this central system.
@@ -419,7 +396,7 @@ class CentralSystem:
         for cp_id in self._stations.keys() - current.keys():
             self._stations.pop(cp_id)
             self.plans.async_forget(cp_id)
-            self._cancel_configure(cp_id)
+            self.setup.cancel(cp_id)
             self.journals.forget(cp_id)
             self.entities.forget(cp_id)
             if (session := self._sessions.get(cp_id)) is not None:
@@ -484,103 +461,6 @@ class CentralSystem:
             )
         except HomeAssistantError as err:
             _LOGGER.info("%s will be accepted at its next boot (%s)", cp_id, err)
-
-    def _configure(self, cp_id: str) -> None:
-        """Set a charger up (again): one run at a time, the newest wins."""
-        self._cancel_configure(cp_id)
-        self._bursts.discard(cp_id)
-        self._configuring[cp_id] = self.entry.async_create_background_task(
-            self.hass, self._async_configure(cp_id), f"configure {cp_id}"
-        )
-
-    def _configure_after_boot(self, cp_id: str) -> None:
-        """Set a booted charger up at once; in a burst of boots, once after the last one."""
-        running = self._configuring.get(cp_id)
-        if cp_id not in self._bursts and (running is None or running.done()):
-            self._configure(cp_id)
-            return
-        self._cancel_configure(cp_id)
-        self._bursts.add(cp_id)
-        self._configure_due[cp_id] = self.hass.loop.call_later(BOOT_SETTLE, self._configure, cp_id)
-
-    def _cancel_configure(self, cp_id: str) -> None:
-        if (due := self._configure_due.pop(cp_id, None)) is not None:
-            due.cancel()
-        if (running := self._configuring.pop(cp_id, None)) is not None:
-            running.cancel()
-
-    async def _async_configure(self, cp_id: str) -> None:
-        """Learn what an accepted charger supports, then set it up as the user asked."""
-        station = self.station(cp_id)
-        try:
-            capabilities = await station.command(lambda session: session.read_capabilities())
-        except HomeAssistantError as err:
-            _LOGGER.warning("%s: could not read its configuration: %s", cp_id, err)
-            capabilities = None
-        if self._stations.get(cp_id) is not station:
-            return  # removed meanwhile, or never added
-        charger = station.charger
-        charger.accepted = True  # it booted, or it still counts itself accepted
-        changed = not charger.layout_known
-        if capabilities is not None:
-            # Never kept: a charger's own password (AuthorizationKey, BasicAuthPassword).
-            capabilities.configuration = {
-                key: value
-                for key, value in capabilities.configuration.items()
-                if not is_secret_setting(key)
-            }
-            changed |= capabilities != charger.capabilities
-            charger.capabilities = capabilities
-            charger.number_of_connectors = capabilities.number_of_connectors or 0
-        # The connectors are known now: their entities are named for the charger's layout.
-        charger.layout_known = True
-        self.entities.remove_stale_connectors(station)
-        for connector_id in range(1, charger.number_of_connectors + 1):
-            if connector_id not in charger.connectors:
-                charger.connector(connector_id)
-                self.entities.connector_added(station, connector_id)  # may move connector 1
-        if changed:
-            # Connectors, and controls that depend on what the charger supports, appear now.
-            self.entities.charger_added(station)
-        self.save()
-        if capabilities is None:
-            return
-        await self._async_apply_settings(station)
-        await self.plans.async_resend(station)
-
-    async def _async_apply_settings(self, station: Station) -> None:
-        """Send the heartbeat and meter settings the user chose, where the charger differs."""
-        options = station.settings
-        capabilities = station.charger.capabilities
-        wanted: dict[str, Any] = {
-            "heartbeat_interval": self.heartbeat_interval,
-            "meter_interval": None
-            if options.get(CONF_METER_INTERVAL) is None
-            else int(options[CONF_METER_INTERVAL]),
-            "measurands": tuple(
-                name
-                for key in options.get(CONF_MEASURANDS) or ()
-                if (name := measurand_named(key)) is not None
-            )
-            or None,
-        }
-        if capabilities.heartbeat_interval is None:
-            del wanted["heartbeat_interval"]  # unknown: the boot answer told it the interval
-        changes = {
-            name: value
-            for name, value in wanted.items()
-            if value is not None and value != getattr(capabilities, _SETTING_READ_AS[name])
-        }
-        if not changes:
-            return
-        try:
-            await station.command(lambda session: session.apply_settings(**changes))
-        except HomeAssistantError as err:
-            _LOGGER.warning("%s: could not apply its settings: %s", station.id, err)
-            return
-        for name, value in changes.items():
-            setattr(capabilities, _SETTING_READ_AS[name], value)
-        self.save()
 
     def _snapshot(self) -> StoredState:
         return {
