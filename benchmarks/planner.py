@@ -42,7 +42,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from custom_components.ocpp_csms.core.smart_charging.planner import (
+from custom_components.ocpp_csms.core.smart_charging.optimizer import (
     Plan,
     PlanRequest,
     plan,

@@ -31,11 +31,11 @@ LAYERS: dict[str, int] = {
     "migration": 1,
     # A charger (station); what its connection and its plans do with it; the central system.
     "station": 2,
-    "handler": 3,
-    "planning": 3,
+    "charger_link": 3,
+    "plans": 3,
     "entity_factory": 3,
     "charger_setup": 3,
-    "manager": 4,
+    "central": 4,
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
     "entity": 5,
     "__init__": 6,
@@ -151,4 +151,4 @@ def test_the_graph_is_read() -> None:
     assert "core.model" in edges["core.protocol.interface"]
     assert "core.protocol.wire" in edges["core.journal"]
     assert "entity" in edges["sensor"]
-    assert "core.protocol" in edges["manager"] or "core.protocol.interface" in edges["manager"]
+    assert "core.protocol" in edges["central"] or "core.protocol.interface" in edges["central"]

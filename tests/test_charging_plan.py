@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.ocpp_csms.core.smart_charging.charging_plan import ChargingPlan, PlanGoal
+from custom_components.ocpp_csms.core.smart_charging.plan import ChargingPlan, PlanGoal
 from custom_components.ocpp_csms.core.smart_charging.prices import PriceSlot
 from custom_components.ocpp_csms.core.smart_charging.profile import (
     Electrical,

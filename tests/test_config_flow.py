@@ -21,6 +21,7 @@ from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ocpp_csms.central import CentralSystem
 from custom_components.ocpp_csms.const import (
     AUTH_LISTED_ONLY,
     CONF_ALLOWED_TAGS,
@@ -38,7 +39,6 @@ from custom_components.ocpp_csms.const import (
     CONF_VOLTAGE,
     DOMAIN,
 )
-from custom_components.ocpp_csms.manager import CentralSystem
 
 from .charge_point import booted, connect
 from .conftest import charger_subentry

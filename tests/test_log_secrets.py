@@ -9,8 +9,8 @@ from ocpp.v16 import call
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.ocpp_csms.charger_link import ChargerLink
 from custom_components.ocpp_csms.core.protocol.interface import AuthStatus
-from custom_components.ocpp_csms.handler import ChargerLink
 
 from .charge_point import booted, connect
 from .charge_point_201 import booted201, connect201, variable

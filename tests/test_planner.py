@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from benchmarks.planner import Case, make_cases, optimum
-from custom_components.ocpp_csms.core.smart_charging.planner import Plan, PlanRequest, plan
+from custom_components.ocpp_csms.core.smart_charging.optimizer import Plan, PlanRequest, plan
 from custom_components.ocpp_csms.core.smart_charging.prices import PriceSlot
 
 T0 = datetime(2025, 1, 15, 22, tzinfo=UTC)

@@ -10,8 +10,8 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .central import CentralSystem, OcppConfigEntry
 from .const import DOMAIN
-from .manager import CentralSystem, OcppConfigEntry
 from .migration import async_migrate
 from .services import async_setup_services
 from .store import CentralStore

@@ -13,8 +13,8 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .central import OcppConfigEntry
 from .entity import OcppEntity, OcppEntityDescription, table_builder
-from .manager import OcppConfigEntry
 
 PARALLEL_UPDATES = 0
 

@@ -14,10 +14,10 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .central import OcppConfigEntry
 from .core.model import Connector
 from .core.protocol.interface import ChargePointCommands
 from .entity import OcppEntity, OcppEntityDescription, table_builder
-from .manager import OcppConfigEntry
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.

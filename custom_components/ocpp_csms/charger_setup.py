@@ -22,7 +22,7 @@ from .const import CONF_MEASURANDS, CONF_METER_INTERVAL
 from .core.journal import is_secret_setting
 from .core.measurands import measurand_named
 from .entity_factory import EntityFactory
-from .planning import ChargingPlans
+from .plans import ChargingPlans
 from .station import Station
 
 _LOGGER = logging.getLogger(__name__)

@@ -8,10 +8,10 @@ from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntry
 
+from .central import OcppConfigEntry
 from .const import CONF_ALLOWED_TAGS, CONF_BLOCKED_TAGS, CONF_EXPIRED_TAGS, CONF_PASSWORD
 from .core.journal import REDACTED, is_secret_setting
 from .identifiers import charger_identifier, connector_identifier
-from .manager import OcppConfigEntry
 from .station import Station
 
 TO_REDACT = {

@@ -20,7 +20,7 @@ from .const import DOMAIN
 from .core.model import Charger
 from .devices import place_first_connector, remove_connector_device
 from .identifiers import device_scope, unique_id
-from .planning import ChargingPlans
+from .plans import ChargingPlans
 from .station import Station
 
 _LOGGER = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from homeassistant.const import UnitOfElectricCurrent, UnitOfEnergy
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .central import OcppConfigEntry
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
-from .manager import OcppConfigEntry
-from .planning import ChargingPlans
+from .plans import ChargingPlans
 from .station import Station
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a

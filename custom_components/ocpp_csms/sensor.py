@@ -33,12 +33,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
+from .central import OcppConfigEntry
 from .core.measurands import DISTINCT_LOCATIONS, measurand_key
 from .core.model import Charger, Connector
 from .core.protocol.wire import map_datetimes
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .entity_factory import EntityRequest
-from .manager import OcppConfigEntry
 
 PARALLEL_UPDATES = 0
 

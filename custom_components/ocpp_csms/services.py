@@ -20,6 +20,7 @@ from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
+from .central import CentralSystem, OcppConfigEntry
 from .const import DOMAIN, REMOTE_ID_TAG
 from .core.model import Charger
 from .core.protocol.interface import AuthStatus, LocalListEntry, TriggerableMessage
@@ -36,8 +37,7 @@ from .core.smart_charging.profile import (
 )
 from .errors import invalid
 from .identifiers import device_scope
-from .manager import CentralSystem, OcppConfigEntry
-from .planning import DEFAULT_MIN_CURRENT
+from .plans import DEFAULT_MIN_CURRENT
 from .station import Station
 
 ATTR_CONNECTOR_ID = "connector_id"

@@ -10,13 +10,13 @@ from homeassistant.components.switch import SwitchEntity, SwitchEntityDescriptio
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .central import OcppConfigEntry
 from .const import REMOTE_ID_TAG
 from .core.model import Connector
 from .core.protocol.interface import ChargePointCommands
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
 from .errors import invalid
-from .manager import OcppConfigEntry
-from .planning import ChargingPlans
+from .plans import ChargingPlans
 from .station import Station
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a

@@ -9,8 +9,8 @@ from homeassistant.components.time import TimeEntity, TimeEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .central import OcppConfigEntry
 from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
-from .manager import OcppConfigEntry
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.

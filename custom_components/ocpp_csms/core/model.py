@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from .register import Register
-from .smart_charging.charging_plan import ChargingPlan
+from .smart_charging.plan import ChargingPlan
 from .smart_charging.profile import RateUnit
 
 type Listener = Callable[[], None]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 import math
 
-from .planner import MET_TOLERANCE_KWH, Plan, PlannedPeriod, PlanRequest
+from .optimizer import MET_TOLERANCE_KWH, Plan, PlannedPeriod, PlanRequest
 from .prices import PriceSlot
 
 type _Trim = tuple[float, int, bool, timedelta]  # saving, period, at its end, how much

@@ -30,7 +30,7 @@ from .core.protocol.interface import (
 )
 from .core.protocol.wire import format_timestamp, utc_now
 from .entity_factory import EntityFactory
-from .planning import ChargingPlans
+from .plans import ChargingPlans
 from .station import Station
 from .store import METER_SAVE_DELAY, SAVE_DELAY
 

@@ -19,6 +19,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 from websockets.exceptions import ConnectionClosed
 
+from .charger_link import ChargerLink
 from .charger_setup import ChargerSetup
 from .const import (
     CALL_TIMEOUT,
@@ -48,8 +49,7 @@ from .core.server import OcppServer, create_ssl_context
 from .devices import update_charger_device
 from .discoveries import AutoAccept, Discoveries
 from .entity_factory import EntityBuilder, EntityFactory
-from .handler import ChargerLink
-from .planning import ChargingPlans
+from .plans import ChargingPlans
 from .repairs import AuthRepairs
 from .settings import auth_policy
 from .station import Station

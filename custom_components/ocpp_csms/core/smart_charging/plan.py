@@ -19,7 +19,7 @@ from datetime import datetime
 import math
 from typing import Any
 
-from .planner import Plan, PlanRequest, plan
+from .optimizer import Plan, PlanRequest, plan
 from .prices import PriceSlot
 from .profile import (
     PLAN_PROFILE_ID,

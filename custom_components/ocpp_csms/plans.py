@@ -30,7 +30,7 @@ from homeassistant.helpers.event import (
 from homeassistant.util import dt as dt_util
 
 from .const import CONF_PRICE_ENTITY
-from .core.smart_charging.charging_plan import ChargingPlan, PlanGoal
+from .core.smart_charging.plan import ChargingPlan, PlanGoal
 from .core.smart_charging.prices import (
     PriceError,
     PriceSlot,
