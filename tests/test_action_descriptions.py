@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
 from custom_components.ocpp_csms.const import DOMAIN
-from custom_components.ocpp_csms.services import ACTIONS
+from custom_components.ocpp_csms.actions import ACTIONS
 
 COMPONENT = Path(__file__).parent.parent / "custom_components" / "ocpp_csms"
 

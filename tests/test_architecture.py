@@ -45,7 +45,7 @@ LAYERS: dict[str, int] = {
     "diagnostics": 6,
     "number": 6,
     "sensor": 6,
-    "services": 6,
+    "actions": 6,
     "switch": 6,
     "time": 6,
 }

@@ -10,10 +10,10 @@ from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
+from .actions import async_setup_services
 from .central import CentralSystem, OcppConfigEntry
 from .const import DOMAIN
 from .migration import async_migrate
-from .services import async_setup_services
 from .store import CentralStore
 
 PLATFORMS = [
