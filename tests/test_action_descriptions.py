@@ -11,8 +11,8 @@ from homeassistant.util.yaml import load_yaml_dict
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.ocpp_csms.const import DOMAIN
 from custom_components.ocpp_csms.actions import ACTIONS
+from custom_components.ocpp_csms.const import DOMAIN
 
 COMPONENT = Path(__file__).parent.parent / "custom_components" / "ocpp_csms"
 

@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "central": 4,
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
     "entity": 5,
+    "sensor_descriptions": 5,
     "__init__": 6,
     "binary_sensor": 6,
     "button": 6,
