@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "binary_sensor": 6,
     "button": 6,
     "config_flow": 6,
+    "config_forms": 5,
     "diagnostics": 6,
     "number": 6,
     "sensor": 6,
