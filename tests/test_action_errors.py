@@ -94,7 +94,7 @@ async def test_timeout(
     hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A charger that never answers is a timeout error; the charger stays usable."""
-    monkeypatch.setattr("custom_components.ocpp_csms.central.CALL_TIMEOUT", 1.0)
+    monkeypatch.setattr("custom_components.ocpp_csms.connections.CALL_TIMEOUT", 1.0)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         device_id = charger_device_id(hass)

@@ -141,7 +141,7 @@ async def test_timeout(
     hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A charger that never answers yields a timeout error, and stays usable."""
-    monkeypatch.setattr("custom_components.ocpp_csms.central.CALL_TIMEOUT", 0.2)
+    monkeypatch.setattr("custom_components.ocpp_csms.connections.CALL_TIMEOUT", 0.2)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         cp.ignored.add("Reset")

@@ -18,8 +18,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from custom_components.ocpp_csms.central import BOOT_DEADLINE
 from custom_components.ocpp_csms.charger_setup import BOOT_SETTLE
+from custom_components.ocpp_csms.connections import BOOT_DEADLINE
 from custom_components.ocpp_csms.core.admission import PER_ADDRESS
 from custom_components.ocpp_csms.core.const import MAX_FRAME_BYTES
 from custom_components.ocpp_csms.core.journal import (
@@ -86,7 +86,7 @@ async def test_late_answer_is_dropped(
     hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An answer after the timeout is ignored and not mistaken for the next call's."""
-    monkeypatch.setattr("custom_components.ocpp_csms.central.CALL_TIMEOUT", 0.5)
+    monkeypatch.setattr("custom_components.ocpp_csms.connections.CALL_TIMEOUT", 0.5)
     async with connect(port, "CP1") as cp:
         await booted(hass, cp)
         device_id = charger_device_id(hass)

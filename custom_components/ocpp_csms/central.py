@@ -17,12 +17,10 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
-from websockets.exceptions import ConnectionClosed
 
-from .charger_link import ChargerLink
 from .charger_setup import ChargerSetup
+from .connections import Connections
 from .const import (
-    CALL_TIMEOUT,
     CONF_AUTO_ACCEPT,
     CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
@@ -35,7 +33,6 @@ from .const import (
 )
 from .core.auth import RemoteStarts
 from .core.credentials import HandshakeAuth
-from .core.frame_log import OcppLibraryLog
 from .core.journal import Journal, Journals
 from .core.model import BootInfo, Charger
 from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
@@ -60,8 +57,6 @@ _LOGGER = logging.getLogger(__name__)
 
 # How soon a Pending or Rejected charger should boot again.
 RETRY_BOOT_INTERVAL = 60
-# An id nobody added that sends no BootNotification this long after connecting is closed.
-BOOT_DEADLINE = 60
 
 type OcppConfigEntry = ConfigEntry[CentralSystem]
 
@@ -79,7 +74,6 @@ class CentralSystem:
         self._store = CentralStore(hass, entry.entry_id)
         self._stations: dict[str, Station] = {}  # the chargers the user added
         self._pending: dict[str, Station] = {}  # chargers connected that nobody added (yet)
-        self._sessions: dict[str, OcppSession] = {}
         self._next_transaction_id = 1
         self._passwords: dict[str, str | None] = {}
         self._required = bool(entry.options.get(CONF_REQUIRE_PASSWORD, False))
@@ -87,6 +81,7 @@ class CentralSystem:
         self.plans = ChargingPlans(self)
         self.entities = EntityFactory(hass, entry.entry_id, self.plans)
         self.setup = ChargerSetup(hass, entry, self)
+        self.connections = Connections(hass, self)
         self.discoveries = Discoveries(hass, entry.entry_id)
         self.auto_accept = AutoAccept(hass, entry.entry_id)
         self.auth_repairs = AuthRepairs(hass, entry.entry_id)
@@ -164,61 +159,7 @@ class CentralSystem:
     async def async_handle_connection(self, cp_id: str, connection: ServerConnection) -> None:
         """Serve one charger connection until it closes."""
         subprotocol = self.server.subprotocol_of(connection)
-        journal = self.journal(cp_id)
-        station = self.station(cp_id)
-        link = ChargerLink(self, station)
-        session = SESSION_CLASSES[subprotocol](
-            cp_id,
-            connection,
-            link,
-            response_timeout=CALL_TIMEOUT,
-            on_frame=journal.frame,
-            log=OcppLibraryLog(cp_id),
-        )
-        if (previous := self._sessions.get(cp_id)) is not None:
-            _LOGGER.info("%s connected again; closing its previous connection", cp_id)
-            self.background(previous.close(), f"close replaced connection of {cp_id}")
-        self._sessions[cp_id] = session
-        station.session = session
-        charger = station.charger
-        charger.connected = True
-        charger.protocol = subprotocol
-        charger.notify_all()
-        _LOGGER.info("%s connected (%s) from %s", cp_id, subprotocol, connection.remote_address)
-        record = journal.connected(str(connection.remote_address), subprotocol)
-        if self.is_known(cp_id):
-            self.setup.connected(cp_id)
-        deadline = self.hass.loop.call_later(
-            BOOT_DEADLINE, self._close_if_it_never_booted, cp_id, session, link
-        )
-        try:
-            await session.start()
-        except ConnectionClosed:
-            pass
-        finally:
-            deadline.cancel()
-            journal.disconnected(record, connection.close_code, connection.close_reason)
-            if self._sessions.get(cp_id) is session:
-                del self._sessions[cp_id]
-                station.session = None
-                self.setup.disconnected(cp_id)
-                self._pending.pop(cp_id, None)
-                charger.connected = False
-                charger.notify_all()
-                _LOGGER.info("%s disconnected", cp_id)
-
-    def _close_if_it_never_booted(
-        self, cp_id: str, session: OcppSession, link: ChargerLink
-    ) -> None:
-        """An id nobody added must boot soon after connecting, or its connection is closed."""
-        if link.booted or self.is_known(cp_id) or self._sessions.get(cp_id) is not session:
-            return
-        _LOGGER.info(
-            "%s (not added) sent no BootNotification within %d s; closing its connection",
-            cp_id,
-            BOOT_DEADLINE,
-        )
-        self.background(session.close(), f"close silent {cp_id}")
+        await self.connections.async_serve(cp_id, connection, subprotocol)
 
     def journal(self, cp_id: str) -> Journal:
         """A charger's recent connections and frames (known chargers and those waiting)."""
@@ -226,7 +167,11 @@ class CentralSystem:
 
     def session(self, cp_id: str) -> OcppSession | None:
         """The live session of a charger, if connected."""
-        return self._sessions.get(cp_id)
+        return self.connections.session(cp_id)
+
+    def forget_pending(self, cp_id: str) -> None:
+        """An id nobody added went away: its transient station goes too."""
+        self._pending.pop(cp_id, None)
 
     # Chargers
 
@@ -399,8 +344,7 @@ class CentralSystem:
             self.setup.cancel(cp_id)
             self.journals.forget(cp_id)
             self.entities.forget(cp_id)
-            if (session := self._sessions.get(cp_id)) is not None:
-                self.background(session.close(), f"disconnect removed charger {cp_id}")
+            self.connections.close(cp_id, "removed")
         self.save()
 
     def _current_passwords(self) -> dict[str, str | None]:
@@ -417,18 +361,19 @@ class CentralSystem:
             for cp_id in passwords.keys() | self._passwords.keys()
             if passwords.get(cp_id) != self._passwords.get(cp_id)
         }
-        for cp_id in changed:
-            if passwords.get(cp_id) is not None and (session := self._sessions.get(cp_id)):
-                _LOGGER.info("%s: its password changed; it must connect again", cp_id)
-                self.background(session.close(), f"close {cp_id} for its new password")
+        self.connections.close_where(
+            lambda cp_id: "its password changed"
+            if cp_id in changed and passwords.get(cp_id) is not None
+            else None
+        )
         self._passwords = passwords
         return changed
 
     def _clear_authorization_caches(self) -> None:
         """Tags changed: chargers must not go on accepting a tag from their cache."""
-        for cp_id in self._sessions.keys() & self._stations.keys():
-            if (station := self._stations[cp_id]).charger.accepted:
-                self.background(self._async_clear_cache(station), f"clear cache of {cp_id}")
+        for station in self._stations.values():
+            if station.session is not None and station.charger.accepted:
+                self.background(self._async_clear_cache(station), f"clear cache of {station.id}")
 
     async def _async_clear_cache(self, station: Station) -> None:
         try:
@@ -442,11 +387,14 @@ class CentralSystem:
 
     def _close_connections_in_unwanted_versions(self) -> None:
         """A charger pinned to another OCPP version must connect again and speak it."""
-        for cp_id, session in list(self._sessions.items()):
+
+        def must_close(cp_id: str) -> str | None:
             pinned = self.pinned_version(cp_id)
-            if pinned is not None and self.station(cp_id).charger.protocol != pinned:
-                _LOGGER.info("%s: it must speak %s now; it must connect again", cp_id, pinned)
-                self.background(session.close(), f"close {cp_id} for its OCPP version")
+            if pinned is None or self.station(cp_id).charger.protocol == pinned:
+                return None
+            return f"it must speak {pinned} now"
+
+        self.connections.close_where(must_close)
 
     # Background work
 
