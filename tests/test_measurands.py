@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from custom_components.ocpp_csms.core.measurands import measurand_key, normalize_sample
-from custom_components.ocpp_csms.core.model import Charger, MeterSample, Transaction
+from custom_components.ocpp_csms.core.model import Charger
+from custom_components.ocpp_csms.core.transaction import MeterSample, Transaction
 
 T0 = datetime(2025, 1, 1, 12, tzinfo=UTC)
 ENERGY = "Energy.Active.Import.Register"

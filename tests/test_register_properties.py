@@ -13,9 +13,10 @@ from itertools import pairwise
 
 from hypothesis import given, settings, strategies as st
 
-from custom_components.ocpp_csms.core.model import Charger, MeterSample, Transaction
+from custom_components.ocpp_csms.core.model import Charger
 from custom_components.ocpp_csms.core.protocol.wire import MAX_CLOCK_AHEAD, MAX_CLOCK_BEHIND
 from custom_components.ocpp_csms.core.register import SLACK_KWH, Register
+from custom_components.ocpp_csms.core.transaction import MeterSample, Transaction
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 MAX_KW = 44.0

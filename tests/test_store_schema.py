@@ -7,13 +7,9 @@ from typing import Any
 
 from hypothesis import given, settings, strategies as st
 
-from custom_components.ocpp_csms.core.model import (
-    BootInfo,
-    Capabilities,
-    Charger,
-    MeterSample,
-    Transaction,
-)
+from custom_components.ocpp_csms.core.capabilities import BootInfo, Capabilities
+from custom_components.ocpp_csms.core.model import Charger
+from custom_components.ocpp_csms.core.transaction import MeterSample, Transaction
 
 T0 = datetime(2030, 1, 15, 12, 0, tzinfo=UTC)
 ENERGY = "Energy.Active.Import.Register"

@@ -32,9 +32,10 @@ from .const import (
     SUBENTRY_CHARGER,
 )
 from .core.auth import RemoteStarts
+from .core.capabilities import BootInfo
 from .core.credentials import HandshakeAuth
 from .core.journal import Journal, Journals
-from .core.model import BootInfo, Charger
+from .core.model import Charger
 from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
 from .core.protocol.interface import (
     AuthStatus,

@@ -17,8 +17,9 @@ from .const import (
     EVENT_TRANSACTION_STARTED,
     EVENT_TRANSACTION_STOPPED,
 )
+from .core.capabilities import BootInfo
 from .core.measurands import normalize_sample
-from .core.model import BootInfo, Charger, Connector, MeterSample, Transaction
+from .core.model import Charger, Connector
 from .core.protocol.interface import (
     OCCUPIED,
     AuthStatus,
@@ -29,6 +30,7 @@ from .core.protocol.interface import (
     TransactionStop,
 )
 from .core.protocol.wire import format_timestamp, utc_now
+from .core.transaction import MeterSample, Transaction
 from .entity_factory import EntityFactory
 from .plans import ChargingPlans
 from .station import Station

@@ -23,7 +23,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import discovery_flow, issue_registry as ir
 
 from .const import CONF_CP_ID, DOMAIN
-from .core.model import BootInfo
+from .core.capabilities import BootInfo
 
 _LOGGER = logging.getLogger(__name__)
 

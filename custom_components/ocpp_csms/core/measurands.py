@@ -10,7 +10,7 @@ from datetime import datetime
 import math
 import re
 
-from .model import MeterSample
+from .transaction import MeterSample
 
 DEFAULT_MEASURAND = "Energy.Active.Import.Register"
 

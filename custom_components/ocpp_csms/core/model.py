@@ -10,178 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-import math
 from typing import Any
 
+from .capabilities import BootInfo, Capabilities
 from .register import Register
 from .smart_charging.plan import ChargingPlan
-from .smart_charging.profile import RateUnit
+from .transaction import MeterSample, Transaction
 
 type Listener = Callable[[], None]
 
 ENERGY_REGISTER_KEY = "energy_active_import_register"
-SMART_CHARGING = "SmartCharging"
 # A reading stamped before the one shown is a replay, unless the one shown arrived this long
 # ago: then the charger's clock went back, and its readings must not be ignored for ever.
 REPLAY_WINDOW = timedelta(minutes=10)
-
-
-@dataclass(slots=True)
-class MeterSample:
-    """One normalised meter reading, in the unit the entity exposes."""
-
-    key: str
-    measurand: str
-    value: float
-    unit: str | None
-    timestamp: datetime
-    phase: str | None = None
-    location: str | None = None
-    context: str | None = None
-    received: datetime | None = None  # when the central system got it (None: not yet)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Serialise for storage."""
-        return {
-            "received": None if self.received is None else self.received.isoformat(),
-            "key": self.key,
-            "measurand": self.measurand,
-            "value": self.value,
-            "unit": self.unit,
-            "timestamp": self.timestamp.isoformat(),
-            "phase": self.phase,
-            "location": self.location,
-            "context": self.context,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> MeterSample:
-        """Restore from storage."""
-        received = data.get("received")
-        value = float(data["value"])
-        if not math.isfinite(value):
-            raise ValueError(f"meter value {value!r}")
-        return cls(
-            key=str(data["key"]),
-            measurand=str(data["measurand"]),
-            value=value,
-            unit=data.get("unit"),
-            timestamp=_aware(datetime.fromisoformat(data["timestamp"])),
-            phase=data.get("phase"),
-            location=data.get("location"),
-            context=data.get("context"),
-            received=None if received is None else _aware(datetime.fromisoformat(received)),
-        )
-
-
-@dataclass(slots=True)
-class Transaction:
-    """A charging session as the charger reported it.
-
-    ``meter_*_wh`` are the charger's own readings, as it sent them (for the events). The
-    session's energy is counted on a register of its own (``register.py``), fed with the
-    energy readings stamped within the session: a glitch or reset of the meter never shows in
-    it, and a session replayed from an offline queue counts its own readings.
-    """
-
-    id: int | str
-    connector_id: int
-    id_tag: str | None
-    started_at: datetime
-    meter_start_wh: float | None  # None when the charger sent none
-    meter_last_wh: float | None = None  # the last accepted reading of the session
-    stopped_at: datetime | None = None
-    meter_stop_wh: float | None = None
-    reason: str | None = None
-    energy_start_kwh: float | None = None  # the session register's first accepted value
-    meter: Register = field(default_factory=Register)
-    # When the charger said the connector is free although the session was never stopped (it
-    # crashed): the session shows as not running; a late stop or the next start closes it.
-    idle_since: datetime | None = None
-
-    @property
-    def energy_kwh(self) -> float:
-        """Energy delivered so far (never negative, never going down)."""
-        last = self.meter.value
-        if self.energy_start_kwh is None or last is None:
-            return 0.0
-        return round(max(0.0, last - self.energy_start_kwh), 6)
-
-    def track(self, reading_kwh: float, at: datetime, received: datetime, max_kw: float) -> None:
-        """Count an energy register reading of the charger, if it falls within the session."""
-        if at < self.started_at or (self.stopped_at is not None and at > self.stopped_at):
-            return
-        if (value := self.meter.update(reading_kwh, at, received, max_kw)) is None:
-            return
-        if self.energy_start_kwh is None:
-            self.energy_start_kwh = value
-        if (reading := self.meter.reading) is not None:
-            self.meter_last_wh = round(reading * 1000, 6)
-
-    def duration_s(self, now: datetime) -> float:
-        """Seconds from start to stop (or to now while it runs)."""
-        end = self.stopped_at or self.idle_since or now
-        return max(0.0, (end - self.started_at).total_seconds())
-
-    def as_dict(self) -> dict[str, Any]:
-        """Serialise for storage."""
-        return {
-            "id": self.id,
-            "connector_id": self.connector_id,
-            "id_tag": self.id_tag,
-            "started_at": self.started_at.isoformat(),
-            "meter_start_wh": self.meter_start_wh,
-            "meter_last_wh": self.meter_last_wh,
-            "stopped_at": self.stopped_at.isoformat() if self.stopped_at else None,
-            "meter_stop_wh": self.meter_stop_wh,
-            "reason": self.reason,
-            "energy_start_kwh": self.energy_start_kwh,
-            "meter": self.meter.as_dict(),
-            "idle_since": self.idle_since.isoformat() if self.idle_since else None,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Transaction:
-        """Restore from storage."""
-        transaction_id = data["id"]
-        if not isinstance(transaction_id, int | str) or isinstance(transaction_id, bool):
-            raise TypeError(f"transaction id {transaction_id!r}")
-        id_tag = data.get("id_tag")
-        return cls(
-            id=transaction_id,
-            connector_id=int(data["connector_id"]),
-            id_tag=None if id_tag is None else str(id_tag),
-            started_at=_aware(datetime.fromisoformat(data["started_at"])),
-            meter_start_wh=_finite_or_none(data.get("meter_start_wh")),
-            meter_last_wh=_finite_or_none(data.get("meter_last_wh")),
-            stopped_at=_time_or_none(data.get("stopped_at")),
-            meter_stop_wh=_finite_or_none(data.get("meter_stop_wh")),
-            reason=data.get("reason"),
-            energy_start_kwh=_finite_or_none(data.get("energy_start_kwh")),
-            meter=Register.from_dict(data["meter"]),
-            idle_since=_aware(datetime.fromisoformat(idle))
-            if (idle := data.get("idle_since"))
-            else None,
-        )
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError(f"naive time {value.isoformat()}")
-    return value
-
-
-def _time_or_none(value: Any) -> datetime | None:
-    return None if value is None else _aware(datetime.fromisoformat(value))
-
-
-def _finite_or_none(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"not a finite number: {value!r}")
-    return number
 
 
 @dataclass(slots=True)
@@ -320,109 +161,10 @@ class Connector:
         )
 
 
-@dataclass(slots=True)
-class BootInfo:
-    """What a charger says about itself when it boots."""
-
-    vendor: str
-    model: str
-    serial_number: str | None = None
-    firmware_version: str | None = None
-    iccid: str | None = None
-    imsi: str | None = None
-    meter_type: str | None = None
-    meter_serial_number: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """Serialise for storage."""
-        return {
-            "vendor": self.vendor,
-            "model": self.model,
-            "serial_number": self.serial_number,
-            "firmware_version": self.firmware_version,
-            "iccid": self.iccid,
-            "imsi": self.imsi,
-            "meter_type": self.meter_type,
-            "meter_serial_number": self.meter_serial_number,
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> BootInfo:
-        """Restore from storage, field by field: what a newer release adds is left aside."""
-        return cls(
-            vendor=str(data["vendor"]),
-            model=str(data["model"]),
-            serial_number=data.get("serial_number"),
-            firmware_version=data.get("firmware_version"),
-            iccid=data.get("iccid"),
-            imsi=data.get("imsi"),
-            meter_type=data.get("meter_type"),
-            meter_serial_number=data.get("meter_serial_number"),
-        )
-
-
-@dataclass(slots=True)
-class Capabilities:
-    """What a charger said about itself after connecting; ``None`` is "not known"."""
-
-    feature_profiles: frozenset[str] | None = None
-    number_of_connectors: int | None = None
-    max_stack_level: int | None = None
-    rate_units: frozenset[RateUnit] | None = None
-    max_periods: int | None = None
-    heartbeat_interval: int | None = None
-    meter_interval: int | None = None
-    sampled_measurands: tuple[str, ...] | None = None
-    configuration: dict[str, str | None] = field(default_factory=dict)
-
-    @property
-    def smart_charging(self) -> bool:
-        """Whether the charger takes charging profiles."""
-        return self.feature_profiles is not None and SMART_CHARGING in self.feature_profiles
-
-    def as_dict(self) -> dict[str, Any]:
-        """Serialise for storage and diagnostics."""
-        return {
-            "feature_profiles": _sorted_or_none(self.feature_profiles),
-            "number_of_connectors": self.number_of_connectors,
-            "max_stack_level": self.max_stack_level,
-            "rate_units": _sorted_or_none(self.rate_units),
-            "max_periods": self.max_periods,
-            "heartbeat_interval": self.heartbeat_interval,
-            "meter_interval": self.meter_interval,
-            "sampled_measurands": (
-                None if self.sampled_measurands is None else list(self.sampled_measurands)
-            ),
-            "configuration": dict(self.configuration),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Capabilities:
-        """Restore from storage."""
-        profiles = data.get("feature_profiles")
-        units = data.get("rate_units")
-        measurands = data.get("sampled_measurands")
-        return cls(
-            feature_profiles=None if profiles is None else frozenset(profiles),
-            number_of_connectors=data.get("number_of_connectors"),
-            max_stack_level=data.get("max_stack_level"),
-            rate_units=None if units is None else frozenset(RateUnit(u) for u in units),
-            max_periods=data.get("max_periods"),
-            heartbeat_interval=data.get("heartbeat_interval"),
-            meter_interval=data.get("meter_interval"),
-            sampled_measurands=None if measurands is None else tuple(measurands),
-            configuration=dict(data.get("configuration", {})),
-        )
-
-
 def _is_replay(sample: MeterSample, current: MeterSample, received: datetime) -> bool:
     if sample.timestamp >= current.timestamp or current.received is None:
         return False
     return received - current.received < REPLAY_WINDOW
-
-
-def _sorted_or_none(values: frozenset[str] | None) -> list[str] | None:
-    return None if values is None else sorted(values)
 
 
 @dataclass(slots=True)

@@ -13,8 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from ..model import BootInfo, Capabilities, MeterSample
+from ..capabilities import BootInfo, Capabilities
 from ..smart_charging.profile import ChargingProfile, ProfilePurpose, RateUnit
+from ..transaction import MeterSample
 
 # The highest connector (1.6) or EVSE (2.0.1) id taken from a charger. Each one becomes a
 # device with its entities, so a broken charger must not invent thousands.

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..measurands import normalize_sample
-from ..model import MeterSample
+from ..transaction import MeterSample
 from .wire import parse_timestamp
 
 # A SampledValue (snake_cased) → its value and unit, or None to skip it.

@@ -16,7 +16,7 @@ from ocpp.v16.enums import (
     UpdateType,
 )
 
-from ...model import Capabilities
+from ...capabilities import Capabilities
 from ...smart_charging.profile import (
     ChargingProfile,
     ProfilePurpose,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...model import MeterSample
 from ...smart_charging.profile import (
     ChargingProfile,
     ChargingSchedule,
@@ -12,6 +11,7 @@ from ...smart_charging.profile import (
     profile_as_dict,
     schedule_from_dict,
 )
+from ...transaction import MeterSample
 from ..interface import (
     InvalidRequestError,
     LocalListEntry,

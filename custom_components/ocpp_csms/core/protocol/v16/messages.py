@@ -10,7 +10,7 @@ from ocpp.v16.enums import (
     Action,
 )
 
-from ...model import BootInfo
+from ...capabilities import BootInfo
 from ..interface import (
     MAX_CONNECTOR_ID,
     StatusReport,

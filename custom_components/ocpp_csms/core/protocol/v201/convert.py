@@ -14,7 +14,7 @@ from ocpp.v201.enums import (
     MessageTriggerEnumType,
 )
 
-from ...model import SMART_CHARGING, Capabilities, MeterSample
+from ...capabilities import SMART_CHARGING, Capabilities
 from ...smart_charging.profile import (
     ChargingProfile,
     ChargingSchedule,
@@ -23,6 +23,7 @@ from ...smart_charging.profile import (
     profile_as_dict,
     schedule_from_dict,
 )
+from ...transaction import MeterSample
 from ..device_model import DeviceModelKeyError, VariableRef
 from ..interface import (
     AuthStatus,

@@ -18,7 +18,7 @@ from ocpp.v201.enums import (
     IdTokenEnumType,
 )
 
-from ...model import BootInfo
+from ...capabilities import BootInfo
 from ..device_model import Report, VariableRef
 from ..evse import EventSequence, EvseState, station_status
 from ..interface import (

@@ -12,7 +12,7 @@ from ocpp.v201.enums import (
     ReportBaseEnumType,
 )
 
-from ...model import Capabilities
+from ...capabilities import Capabilities
 from ..device_model import Report, VariableRef
 from ..interface import (
     ChargerTimeoutError,
