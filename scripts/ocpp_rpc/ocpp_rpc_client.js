@@ -94,14 +94,22 @@ function answer16(method, params) {
     case "ChangeConfiguration":
       CONFIGURATION_16[params.key] = params.value;
       return { status: "Accepted" };
-    case "GetCompositeSchedule":
-      return { status: "Rejected" };
     case "RemoteStopTransaction":
       setTimeout(() => stopSession("Remote"), 100);
       return { status: "Accepted" };
+    default:
+      return answerEither(method, params);
+  }
+}
+
+// Answers that are the same in 1.6 and 2.0.1.
+function answerEither(method, params) {
+  switch (method) {
     case "TriggerMessage":
       if (params.requestedMessage === "Heartbeat") setTimeout(() => cli.call("Heartbeat", {}), 100);
       return { status: "Accepted" };
+    case "GetCompositeSchedule":
+      return { status: "Rejected" };
     case "SetChargingProfile":
     case "ClearChargingProfile":
     case "ChangeAvailability":
@@ -140,19 +148,8 @@ function answer201(method, params, cli) {
     case "RequestStopTransaction":
       setTimeout(() => stopSession("Remote"), 100);
       return { status: "Accepted" };
-    case "GetCompositeSchedule":
-      return { status: "Rejected" };
-    case "TriggerMessage":
-      if (params.requestedMessage === "Heartbeat") setTimeout(() => cli.call("Heartbeat", {}), 100);
-      return { status: "Accepted" };
-    case "SetChargingProfile":
-    case "ClearChargingProfile":
-    case "ChangeAvailability":
-    case "ClearCache":
-    case "Reset":
-      return { status: "Accepted" };
     default:
-      throw createRPCError("NotImplemented");
+      return answerEither(method, params);
   }
 }
 

@@ -25,6 +25,7 @@ from ocpp.exceptions import (
 from ocpp.messages import Call, CallError, MessageType, unpack, validate_payload
 from websockets.exceptions import ConnectionClosed
 
+from ..capabilities import BootInfo
 from . import schemas
 from .interface import (
     ChargePointCommands,
@@ -36,6 +37,7 @@ from .interface import (
     InvalidRequestError,
 )
 from .ocpp_library import LibraryChargePoint, call_payload
+from .wire import format_timestamp, utc_now
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -159,6 +161,16 @@ class OcppSession(LibraryChargePoint, ChargePointCommands):
     def sending(self, message: str) -> None:
         """Every frame out goes to the observer (the charger's diagnostics)."""
         self._on_frame("sent", message)
+
+    def boot_answer(self, info: BootInfo) -> dict[str, Any]:
+        """The fields of a BootNotification answer, the same in every version."""
+        status, interval = self.handler.boot(info)
+        return {"current_time": format_timestamp(utc_now()), "interval": interval, "status": status}
+
+    def heartbeat_answer(self) -> str:
+        """A Heartbeat: the charger is alive; the answer is the central system's time."""
+        self.handler.heartbeat()
+        return format_timestamp(utc_now())
 
     def check_call(self, action: str, payload: dict[str, Any]) -> None:
         """Raise the OCPPError for a CALL the adapter refuses before it is handled."""

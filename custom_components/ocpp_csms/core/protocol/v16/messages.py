@@ -20,10 +20,8 @@ from ..interface import (
 from ..ocpp_library import on
 from ..session import OcppSession
 from ..wire import (
-    format_timestamp,
     parse_timestamp,
     to_snake,
-    utc_now,
 )
 from .convert import (
     CONNECTOR_FLOOR,
@@ -63,16 +61,12 @@ class ChargerMessages(OcppSession):
             meter_type=kwargs.get("meter_type"),
             meter_serial_number=kwargs.get("meter_serial_number"),
         )
-        status, interval = self.handler.boot(info)
-        return call_result.BootNotification(
-            current_time=format_timestamp(utc_now()), interval=interval, status=status
-        )
+        return call_result.BootNotification(**self.boot_answer(info))
 
     @on(Action.heartbeat)
     def on_heartbeat(self) -> call_result.Heartbeat:
         """Answer with the central system's time."""
-        self.handler.heartbeat()
-        return call_result.Heartbeat(current_time=format_timestamp(utc_now()))
+        return call_result.Heartbeat(current_time=self.heartbeat_answer())
 
     @on(Action.status_notification)
     def on_status_notification(
