@@ -309,10 +309,6 @@ class CentralSystem:
     def _charger_subentries(self) -> Iterator[tuple[str, str]]:
         return charger_subentries(self.entry)
 
-    def _subentry_id(self, cp_id: str) -> str | None:
-        station = self._stations.get(cp_id)
-        return station.subentry_id if station is not None else None
-
     def _add_charger_subentry(self, cp_id: str) -> None:
         _LOGGER.info("Accepting new charger %s automatically", cp_id)
         self.hass.config_entries.async_add_subentry(
