@@ -42,12 +42,9 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from custom_components.ocpp_csms.core.smart_charging.optimizer import (
-    Plan,
-    PlanRequest,
-    plan,
-)
+from custom_components.ocpp_csms.core.smart_charging.optimizer import plan
 from custom_components.ocpp_csms.core.smart_charging.prices import PriceSlot, prices_from_list
+from custom_components.ocpp_csms.core.smart_charging.schedule import Plan, PlanRequest
 from custom_components.ocpp_csms.core.smart_charging.trim import trimmed
 
 BERLIN = ZoneInfo("Europe/Berlin")

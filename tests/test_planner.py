@@ -9,8 +9,9 @@ from hypothesis import given, settings, strategies as st
 import pytest
 
 from benchmarks.planner import Case, make_cases, optimum
-from custom_components.ocpp_csms.core.smart_charging.optimizer import Plan, PlanRequest, plan
+from custom_components.ocpp_csms.core.smart_charging.optimizer import plan
 from custom_components.ocpp_csms.core.smart_charging.prices import PriceSlot
+from custom_components.ocpp_csms.core.smart_charging.schedule import Plan, PlanRequest
 
 T0 = datetime(2025, 1, 15, 22, tzinfo=UTC)
 

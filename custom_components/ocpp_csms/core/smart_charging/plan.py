@@ -19,7 +19,7 @@ from datetime import datetime
 import math
 from typing import Any
 
-from .optimizer import Plan, PlanRequest, plan
+from .optimizer import plan
 from .prices import PriceSlot
 from .profile import (
     PLAN_PROFILE_ID,
@@ -31,6 +31,7 @@ from .profile import (
     RateUnit,
     SchedulePeriod,
 )
+from .schedule import Plan, PlanRequest
 from .trim import trimmed
 
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 import math
 
-from .optimizer import MET_TOLERANCE_KWH, Plan, PlannedPeriod, PlanRequest
 from .prices import PriceSlot
+from .schedule import MET_TOLERANCE_KWH, Plan, PlannedPeriod, PlanRequest
 
 type _Trim = tuple[float, int, bool, timedelta]  # saving, period, at its end, how much
 
