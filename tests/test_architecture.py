@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "entity_factory": 3,
     "charger_setup": 3,
     "connections": 4,
+    "live_settings": 4,
     "central": 5,
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
     "entity": 6,

@@ -235,7 +235,7 @@ async def test_options_apply_without_reload(hass: HomeAssistant, central: MockCo
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     assert central.runtime_data.server is server
-    assert central.runtime_data.auth.listed_only
+    assert central.runtime_data.live.auth.listed_only
     assert central.runtime_data.heartbeat_interval == 120
 
 

@@ -47,9 +47,9 @@ from .core.server import OcppServer, create_ssl_context
 from .devices import update_charger_device
 from .discoveries import AutoAccept, Discoveries
 from .entity_factory import EntityBuilder, EntityFactory
+from .live_settings import LiveSettings
 from .plans import ChargingPlans
 from .repairs import AuthRepairs
-from .settings import auth_policy
 from .station import Station
 from .store import SAVE_DELAY, CentralStore, StoredState
 from .subentries import central_serving, charger_subentries, ignored_by
@@ -70,14 +70,11 @@ class CentralSystem:
         self.hass = hass
         self.entry = entry
         self.data = dict(entry.data)
-        self.auth = auth_policy(entry.options)
         self.remote_starts = RemoteStarts()
         self._store = CentralStore(hass, entry.entry_id)
         self._stations: dict[str, Station] = {}  # the chargers the user added
         self._pending: dict[str, Station] = {}  # chargers connected that nobody added (yet)
         self._next_transaction_id = 1
-        self._passwords: dict[str, str | None] = {}
-        self._required = bool(entry.options.get(CONF_REQUIRE_PASSWORD, False))
         self.journals = Journals(self.is_known)
         self.plans = ChargingPlans(self)
         self.entities = EntityFactory(hass, entry.entry_id, self.plans)
@@ -93,6 +90,7 @@ class CentralSystem:
             on_repeated_failures=self.auth_repairs.failing,
             on_recovered=self.auth_repairs.recovered,
         )
+        self.live = LiveSettings(self, entry.options)
         self.server = OcppServer(
             entry.data[CONF_HOST],
             entry.data[CONF_PORT],
@@ -114,7 +112,7 @@ class CentralSystem:
             station = self._new_station(stored.get(cp_id) or Charger(cp_id))
             station.subentry_id = subentry_id
             self._stations[cp_id] = station
-        self._passwords = self._current_passwords()
+        self.live.started()
         await self.hass.async_add_executor_job(read_schemas)
         ssl_context = None
         if self.data.get(CONF_SSL):
@@ -138,21 +136,9 @@ class CentralSystem:
         """Apply option and subentry changes live; return True when a reload is needed."""
         if dict(self.entry.data) != self.data:
             return True
-        auth = auth_policy(self.entry.options)
-        if auth != self.auth:
-            self._clear_authorization_caches()
-        self.auth = auth
         self._sync_subentries()
-        changed = self._close_connections_with_old_passwords()
-        required = self._password_required()
-        # Refusals are forgotten where the reason for them changed, not for every change.
-        self.credentials.forget(None if required != self._required else changed)
-        self._required = required
-        self._close_connections_in_unwanted_versions()
+        self.live.apply(self.entry.options)
         self.plans.async_price_sensors_changed()
-        for station in self._stations.values():
-            if station.session is not None and station.charger.accepted:
-                self.background(self.setup.apply_settings(station), f"configure {station.id}")
         return False
 
     # Connections
@@ -255,7 +241,7 @@ class CentralSystem:
         A tag the central system just sent the charger in a remote start is accepted there
         (unless blocked); the start it was for (``starting``) uses that up.
         """
-        status = self.auth.check(id_tag)
+        status = self.live.auth.check(id_tag)
         if status is AuthStatus.INVALID and self.remote_starts.expected(cp_id, id_tag):
             status = AuthStatus.ACCEPTED
         if starting:
@@ -343,55 +329,6 @@ class CentralSystem:
             self.entities.forget(cp_id)
             self.connections.close(cp_id, "removed")
         self.save()
-
-    def _current_passwords(self) -> dict[str, str | None]:
-        return {cp_id: station.password for cp_id, station in self._stations.items()}
-
-    def _close_connections_with_old_passwords(self) -> set[str]:
-        """A charger whose password changed must connect again and present the new one.
-
-        Returns the chargers whose password changed (set, cleared, or the charger removed).
-        """
-        passwords = self._current_passwords()
-        changed = {
-            cp_id
-            for cp_id in passwords.keys() | self._passwords.keys()
-            if passwords.get(cp_id) != self._passwords.get(cp_id)
-        }
-        self.connections.close_where(
-            lambda cp_id: "its password changed"
-            if cp_id in changed and passwords.get(cp_id) is not None
-            else None
-        )
-        self._passwords = passwords
-        return changed
-
-    def _clear_authorization_caches(self) -> None:
-        """Tags changed: chargers must not go on accepting a tag from their cache."""
-        for station in self._stations.values():
-            if station.session is not None and station.charger.accepted:
-                self.background(self._async_clear_cache(station), f"clear cache of {station.id}")
-
-    async def _async_clear_cache(self, station: Station) -> None:
-        try:
-            await station.command(lambda session: session.clear_cache())
-        except HomeAssistantError as err:
-            _LOGGER.warning(
-                "%s: could not clear its authorization cache after the tags changed: %s",
-                station.id,
-                err,
-            )
-
-    def _close_connections_in_unwanted_versions(self) -> None:
-        """A charger pinned to another OCPP version must connect again and speak it."""
-
-        def must_close(cp_id: str) -> str | None:
-            pinned = self.pinned_version(cp_id)
-            if pinned is None or self.station(cp_id).charger.protocol == pinned:
-                return None
-            return f"it must speak {pinned} now"
-
-        self.connections.close_where(must_close)
 
     # Background work
 
