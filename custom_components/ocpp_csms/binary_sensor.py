@@ -10,11 +10,8 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .central import OcppConfigEntry
-from .entity import OcppEntity, OcppEntityDescription, table_builder
+from .entity import OcppEntity, OcppEntityDescription, platform_setup, table_builder
 
 PARALLEL_UPDATES = 0
 
@@ -46,12 +43,4 @@ class OcppBinarySensor(OcppEntity, BinarySensorEntity):
         return bool(self.model_value)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OcppConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up binary sensors for every charger."""
-    entry.runtime_data.register_platform(
-        table_builder(OcppBinarySensor, CHARGER_BINARY_SENSORS, ()), async_add_entities
-    )
+async_setup_entry = platform_setup(table_builder(OcppBinarySensor, CHARGER_BINARY_SENSORS, ()))

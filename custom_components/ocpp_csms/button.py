@@ -11,13 +11,10 @@ from homeassistant.components.button import (
     ButtonEntityDescription,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .central import OcppConfigEntry
 from .core.model import Connector
 from .core.protocol.interface import ChargePointCommands
-from .entity import OcppEntity, OcppEntityDescription, table_builder
+from .entity import OcppEntity, OcppEntityDescription, platform_setup, table_builder
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.
@@ -63,12 +60,4 @@ class OcppButton(OcppEntity, ButtonEntity):
         )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OcppConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up buttons for every charger and connector."""
-    entry.runtime_data.register_platform(
-        table_builder(OcppButton, CHARGER_BUTTONS, CONNECTOR_BUTTONS), async_add_entities
-    )
+async_setup_entry = platform_setup(table_builder(OcppButton, CHARGER_BUTTONS, CONNECTOR_BUTTONS))

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .core.model import Charger, Connector
 from .devices import charger_device_info, connector_device_info
 from .identifiers import unique_id
 
 if TYPE_CHECKING:
+    from .central import OcppConfigEntry
     from .entity_factory import EntityBuilder, EntityRequest
+
+type PlatformSetup = Callable[
+    [HomeAssistant, OcppConfigEntry, AddConfigEntryEntitiesCallback], Coroutine[Any, Any, None]
+]
 
 
 def _no_value(_charger: Charger, _connector: Connector) -> Any:
@@ -115,3 +121,16 @@ def table_builder[D: OcppEntityDescription](
         ]
 
     return build
+
+
+def platform_setup(builder: EntityBuilder) -> PlatformSetup:
+    """A platform's ``async_setup_entry``: its entities now and whenever chargers report more."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: OcppConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        entry.runtime_data.register_platform(builder, async_add_entities)
+
+    return async_setup_entry

@@ -13,11 +13,8 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import UnitOfElectricCurrent, UnitOfEnergy
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .central import OcppConfigEntry
-from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .entity import OcppEntity, OcppEntityDescription, platform_setup, table_builder, takes_profiles
 from .plans import ChargingPlans
 from .station import Station
 
@@ -105,12 +102,4 @@ class OcppNumber(OcppEntity, NumberEntity):
         await set_value(self.plans, self.station, self.connector_id, value)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OcppConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the numbers of every connector."""
-    entry.runtime_data.register_platform(
-        table_builder(OcppNumber, (), CONNECTOR_NUMBERS), async_add_entities
-    )
+async_setup_entry = platform_setup(table_builder(OcppNumber, (), CONNECTOR_NUMBERS))

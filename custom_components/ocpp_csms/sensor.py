@@ -7,15 +7,13 @@ from datetime import datetime
 from homeassistant.components.sensor import (
     SensorEntity,
 )
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, callback
 from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.event import async_track_point_in_utc_time
 from homeassistant.util import dt as dt_util
 
-from .central import OcppConfigEntry
 from .core.protocol.wire import map_datetimes
-from .entity import OcppEntity, table_builder
+from .entity import OcppEntity, platform_setup, table_builder
 from .entity_factory import EntityRequest
 from .sensor_descriptions import (
     CHARGER_SENSORS,
@@ -111,10 +109,4 @@ def build_sensors(request: EntityRequest) -> list[Entity]:
     ]
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OcppConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up sensors for every charger, now and as they report new data."""
-    entry.runtime_data.register_platform(build_sensors, async_add_entities)
+async_setup_entry = platform_setup(build_sensors)

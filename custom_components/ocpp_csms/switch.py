@@ -7,14 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .central import OcppConfigEntry
 from .const import REMOTE_ID_TAG
 from .core.model import Connector
 from .core.protocol.interface import ChargePointCommands
-from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .entity import OcppEntity, OcppEntityDescription, platform_setup, table_builder, takes_profiles
 from .errors import invalid
 from .plans import ChargingPlans
 from .station import Station
@@ -118,12 +115,4 @@ class OcppSwitch(OcppEntity, SwitchEntity):
         await self.entity_description.turn_off_fn(self.plans, self.station, self.connector)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OcppConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up switches for every charger and connector."""
-    entry.runtime_data.register_platform(
-        table_builder(OcppSwitch, CHARGER_SWITCHES, CONNECTOR_SWITCHES), async_add_entities
-    )
+async_setup_entry = platform_setup(table_builder(OcppSwitch, CHARGER_SWITCHES, CONNECTOR_SWITCHES))

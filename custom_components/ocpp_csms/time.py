@@ -6,11 +6,8 @@ from dataclasses import dataclass
 from datetime import time
 
 from homeassistant.components.time import TimeEntity, TimeEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .central import OcppConfigEntry
-from .entity import OcppEntity, OcppEntityDescription, table_builder, takes_profiles
+from .entity import OcppEntity, OcppEntityDescription, platform_setup, table_builder, takes_profiles
 
 # No limit of its own: the per-charger call lock already sends one command at a time to a
 # charger, and a stalled charger must not hold up the others' controls.
@@ -50,12 +47,4 @@ class OcppTime(OcppEntity, TimeEntity):
         await self.plans.async_settings_changed(self.station, self.connector_id)
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: OcppConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Set up the ready-by time of every connector."""
-    entry.runtime_data.register_platform(
-        table_builder(OcppTime, (), CONNECTOR_TIMES), async_add_entities
-    )
+async_setup_entry = platform_setup(table_builder(OcppTime, (), CONNECTOR_TIMES))
