@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     "station": 2,
     "charger_link": 3,
     "plans": 3,
+    "dashboard_plans": 3,
     "entity_factory": 3,
     "charger_setup": 3,
     "connections": 4,

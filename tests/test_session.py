@@ -48,7 +48,9 @@ async def test_charging_session_end_to_end(
 
     async with connect(port, "CP1") as cp:
         assert await cp.boot() == "Accepted"
-        await hass.async_block_till_done()
+        # Connector entities come once the charger said how many connectors it has.
+        await cp.wait_for_call("GetConfiguration")
+        await hass.async_block_till_done(wait_background_tasks=True)
 
         device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "CP1")})
         assert device is not None

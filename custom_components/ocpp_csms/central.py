@@ -138,7 +138,7 @@ class CentralSystem:
             return True
         self._sync_subentries()
         self.live.apply(self.entry.options)
-        self.plans.async_price_sensors_changed()
+        self.plans.dashboard.async_price_sensors_changed()
         return False
 
     # Connections

@@ -39,7 +39,7 @@ async def _set_plan_energy(
     plans: ChargingPlans, station: Station, connector_id: int, value: float
 ) -> None:
     station.charger.connector(connector_id).plan_settings.energy_kwh = value
-    await plans.async_settings_changed(station, connector_id)
+    await plans.dashboard.async_settings_changed(station, connector_id)
 
 
 CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (

@@ -17,19 +17,15 @@ from typing import Any, Protocol
 
 from homeassistant.core import (
     CALLBACK_TYPE,
-    Event,
-    EventStateChangedData,
     HomeAssistant,
     callback,
 )
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.event import (
     async_track_point_in_utc_time,
-    async_track_state_change_event,
 )
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_PRICE_ENTITY
 from .core.smart_charging.plan import ChargingPlan, PlanGoal
 from .core.smart_charging.prices import (
     PriceError,
@@ -44,6 +40,7 @@ from .core.smart_charging.profile import (
     pick_unit,
     plan_stack_level,
 )
+from .dashboard_plans import DashboardPlanning
 from .errors import invalid
 from .station import Station
 
@@ -72,8 +69,9 @@ class ChargingPlans:
         """Bind to the central system; nothing runs until :meth:`async_start`."""
         self._central = central
         self._deadlines: dict[ConnectorKey, CALLBACK_TYPE] = {}
-        self._price_listeners: dict[ConnectorKey, CALLBACK_TYPE] = {}
-        self._prices_used: dict[ConnectorKey, tuple[PriceSlot, ...]] = {}
+        # The prices each connector's plan was made from (new prices are worth a new plan).
+        self.prices_used: dict[ConnectorKey, tuple[PriceSlot, ...]] = {}
+        self.dashboard = DashboardPlanning(central.hass, self, central)
 
     @property
     def _hass(self) -> HomeAssistant:
@@ -86,35 +84,24 @@ class ChargingPlans:
             for connector in station.charger.connectors.values():
                 if connector.plan is not None:
                     self._follow_deadline(station, connector.id, connector.plan)
-        self.async_price_sensors_changed()
-
-    @callback
-    def async_price_sensors_changed(self) -> None:
-        """A charger's price sensor may have changed: follow the chosen ones."""
-        for unsubscribe in self._price_listeners.values():
-            unsubscribe()
-        self._price_listeners.clear()
-        for station in self._central.stations():
-            for connector in station.charger.connectors.values():
-                if connector.plan_settings.enabled:
-                    self._follow_prices(station, connector.id)
+        self.dashboard.async_price_sensors_changed()
 
     @callback
     def async_stop(self) -> None:
         """Stop every timer and listener."""
-        for unsubscribe in [*self._deadlines.values(), *self._price_listeners.values()]:
+        for unsubscribe in self._deadlines.values():
             unsubscribe()
         self._deadlines.clear()
-        self._price_listeners.clear()
+        self.dashboard.async_stop()
 
     @callback
     def async_forget(self, cp_id: str) -> None:
         """A charger was removed: stop its deadlines and price listeners."""
-        for timers in (self._deadlines, self._price_listeners):
-            for key in [key for key in timers if key[0] == cp_id]:
-                timers.pop(key)()
-        for key in [key for key in self._prices_used if key[0] == cp_id]:
-            del self._prices_used[key]
+        for key in [key for key in self._deadlines if key[0] == cp_id]:
+            self._deadlines.pop(key)()
+        for key in [key for key in self.prices_used if key[0] == cp_id]:
+            del self.prices_used[key]
+        self.dashboard.async_forget(cp_id)
 
     # Making and clearing plans
 
@@ -145,7 +132,7 @@ class ChargingPlans:
         if deadline <= now:
             raise invalid("ready_by_passed", ready_by=deadline.isoformat())
         if prices is None:
-            price_entity = price_entity or self._price_entity(station)
+            price_entity = price_entity or station.price_entity
         wiring = station.electrical
         goal = PlanGoal(
             energy_kwh=energy_kwh,
@@ -166,7 +153,7 @@ class ChargingPlans:
             # After the plan the charger falls back to this limit, not to "no limit".
             await station.set_current_limit(connector_id, goal.max_current)
         await self._async_send(station, connector_id, plan)
-        self._prices_used[(cp_id, connector_id)] = tuple(slots)
+        self.prices_used[(cp_id, connector_id)] = tuple(slots)
         self._keep(station, connector_id, plan)
         return plan
 
@@ -192,7 +179,7 @@ class ChargingPlans:
                 except HomeAssistantError as err:
                     _LOGGER.warning("%s: could not send the plan again: %s", station.id, err)
             elif connector.plan_settings.enabled:
-                await self.async_replan(station, connector_id)
+                await self.dashboard.async_replan(station, connector_id)
 
     async def _async_send(self, station: Station, connector_id: int, plan: ChargingPlan) -> None:
         charger = station.charger
@@ -229,7 +216,7 @@ class ChargingPlans:
         if plan is not None:
             self._follow_deadline(station, connector_id, plan)
         else:
-            self._prices_used.pop(key, None)
+            self.prices_used.pop(key, None)
         charger.notify(connector_id)
         self._central.save()
 
@@ -266,91 +253,7 @@ class ChargingPlans:
                 await self._async_remove_profile(station, connector_id)
             except HomeAssistantError as err:
                 _LOGGER.debug("%s: could not remove the ended plan: %s", station.id, err)
-        await self.async_replan(station, connector_id)
-
-    # Smart charging from the dashboard
-
-    async def async_set_enabled(
-        self, station: Station, connector_id: int, *, enabled: bool
-    ) -> None:
-        """Turn smart charging of a connector on (plan now) or off (clear the plan)."""
-        connector = station.charger.connector(connector_id)
-        if enabled:
-            await self._async_plan_from_settings(station, connector_id)
-            connector.plan_settings.enabled = True
-            self._follow_prices(station, connector_id)
-        else:
-            if connector.plan is not None:
-                await self.async_clear(station, connector_id)
-            connector.plan_settings.enabled = False
-            key = (station.id, connector_id)
-            if (unsubscribe := self._price_listeners.pop(key, None)) is not None:
-                unsubscribe()
-        station.charger.notify(connector_id)
-        self._central.save()
-
-    async def async_settings_changed(self, station: Station, connector_id: int) -> None:
-        """An input of the dashboard changed: keep it, and plan again when smart charging is on."""
-        charger = station.charger
-        charger.notify(connector_id)
-        self._central.save()
-        if charger.connector(connector_id).plan_settings.enabled:
-            await self._async_plan_from_settings(station, connector_id)
-
-    async def async_replan(self, station: Station, connector_id: int) -> None:
-        """Plan a connector again from its inputs when smart charging is on (errors are logged)."""
-        connector = station.charger.connector(connector_id)
-        if not connector.plan_settings.enabled or station.session is None:
-            return
-        try:
-            await self._async_plan_from_settings(station, connector_id)
-        except HomeAssistantError as err:
-            _LOGGER.warning(
-                "%s: smart charging could not plan connector %s: %s", station.id, connector_id, err
-            )
-
-    async def _async_plan_from_settings(self, station: Station, connector_id: int) -> None:
-        connector = station.charger.connector(connector_id)
-        settings = connector.plan_settings
-        delivered = connector.transaction.energy_kwh if connector.transaction else 0.0
-        energy = settings.energy_kwh - delivered
-        if energy <= 0:
-            if connector.plan is not None:
-                await self.async_clear(station, connector_id)
-            return
-        await self.async_plan(station, connector_id, energy_kwh=energy, ready_by=settings.ready_by)
-
-    def _price_entity(self, station: Station) -> str | None:
-        """The price sensor chosen in the charger's settings."""
-        return station.settings.get(CONF_PRICE_ENTITY) or None
-
-    def _follow_prices(self, station: Station, connector_id: int) -> None:
-        key = (station.id, connector_id)
-        if key in self._price_listeners:
-            return
-        if (entity_id := self._price_entity(station)) is None:
-            return
-
-        @callback
-        def prices_changed(event: Event[EventStateChangedData]) -> None:
-            new_state = event.data["new_state"]
-            if new_state is None:
-                return
-            try:
-                local = dt_util.get_default_time_zone()
-                slots = prices_from_attributes(new_state.attributes, local)
-            except PriceError:
-                return
-            # Price sensors change state every slot; only new prices are worth a new plan.
-            if tuple(slots) != self._prices_used.get(key):
-                self._prices_used[key] = tuple(slots)
-                self._central.background(
-                    self.async_replan(station, connector_id), f"replan {station.id}"
-                )
-
-        self._price_listeners[key] = async_track_state_change_event(
-            self._hass, entity_id, prices_changed
-        )
+        await self.dashboard.async_replan(station, connector_id)
 
 
 def _deadline(ready_by: datetime | time, now: datetime) -> datetime:

@@ -19,6 +19,7 @@ from .const import (
     CONF_OCPP_VERSION,
     CONF_PASSWORD,
     CONF_PHASES,
+    CONF_PRICE_ENTITY,
     CONF_VOLTAGE,
     DEFAULT_MAX_CURRENT,
     OCPP_VERSION_AUTO,
@@ -92,6 +93,11 @@ class Station:
     def pinned_version(self) -> str | None:
         """The OCPP subprotocol the user fixed for the charger, if any."""
         return PINNABLE_VERSIONS.get(self.settings.get(CONF_OCPP_VERSION, OCPP_VERSION_AUTO))
+
+    @property
+    def price_entity(self) -> str | None:
+        """The price sensor chosen for the charger's smart charging, if any."""
+        return self.settings.get(CONF_PRICE_ENTITY) or None
 
     @property
     def rated_current(self) -> float:

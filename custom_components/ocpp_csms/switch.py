@@ -42,7 +42,7 @@ def _command(command: Callable[[ChargePointCommands, Connector], Awaitable[str]]
 
 def _smart_charging(*, enabled: bool) -> SwitchAction:
     async def run(plans: ChargingPlans, station: Station, connector: Connector) -> None:
-        await plans.async_set_enabled(station, connector.id, enabled=enabled)
+        await plans.dashboard.async_set_enabled(station, connector.id, enabled=enabled)
 
     return run
 

@@ -44,7 +44,7 @@ class OcppTime(OcppEntity, TimeEntity):
     async def async_set_value(self, value: time) -> None:
         """Keep the new deadline; smart charging plans again when it is on."""
         self.connector.plan_settings.ready_by = value
-        await self.plans.async_settings_changed(self.station, self.connector_id)
+        await self.plans.dashboard.async_settings_changed(self.station, self.connector_id)
 
 
 async_setup_entry = platform_setup(table_builder(OcppTime, (), CONNECTOR_TIMES))
