@@ -1,7 +1,7 @@
 """Persistence of what must survive restarts: charger state, open sessions, transaction ids.
 
 The stored document is versioned (``STORAGE_VERSION``.``STORAGE_MINOR_VERSION``); older
-documents are migrated (:mod:`.store_migration`). It is read charger by charger: a damaged
+documents are migrated (:mod:`.core.store_migration`). It is read charger by charger: a damaged
 record loses only that charger's state, with a warning, and nothing stored ever stops the
 central system from starting. (An unreadable file is renamed and reported by Home Assistant
 itself; the central system then starts empty, and transaction ids stay new, see

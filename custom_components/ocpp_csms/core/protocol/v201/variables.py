@@ -41,7 +41,7 @@ class DeviceModelCommands(StationMessages):
     """GetVariables, SetVariables and GetBaseReport, as the neutral configuration commands."""
 
     async def change_configuration(self, key: str, value: str) -> str:
-        """SetVariables of one variable (``Component.Variable``, see :mod:`.device_model`)."""
+        """SetVariables of one variable (``Component.Variable``, see :mod:`..device_model`)."""
         statuses = await self._set_variables({key: value})
         return statuses[0]
 
