@@ -34,14 +34,24 @@ def minutes_after_now(minutes: int) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-# What a well-behaved 1.6 charger answers to each central system CALL.
-DEFAULT_ANSWERS: dict[str, dict[str, Any]] = {
+# What a well-behaved charger answers to central system CALLs, in 1.6 and 2.0.1 alike.
+COMMON_ANSWERS: dict[str, dict[str, Any]] = {
     "CancelReservation": {"status": "Accepted"},
     "ChangeAvailability": {"status": "Accepted"},
-    "ChangeConfiguration": {"status": "Accepted"},
     "ClearCache": {"status": "Accepted"},
     "ClearChargingProfile": {"status": "Accepted"},
     "DataTransfer": {"status": "Accepted", "data": "pong"},
+    "ReserveNow": {"status": "Accepted"},
+    "Reset": {"status": "Accepted"},
+    "SendLocalList": {"status": "Accepted"},
+    "SetChargingProfile": {"status": "Accepted"},
+    "TriggerMessage": {"status": "Accepted"},
+    "UnlockConnector": {"status": "Unlocked"},
+}
+# What a well-behaved 1.6 charger answers to each central system CALL.
+DEFAULT_ANSWERS: dict[str, dict[str, Any]] = {
+    **COMMON_ANSWERS,
+    "ChangeConfiguration": {"status": "Accepted"},
     "GetCompositeSchedule": {
         "status": "Accepted",
         "connector_id": 1,
@@ -56,12 +66,6 @@ DEFAULT_ANSWERS: dict[str, dict[str, Any]] = {
     "GetLocalListVersion": {"list_version": 7},
     "RemoteStartTransaction": {"status": "Accepted"},
     "RemoteStopTransaction": {"status": "Accepted"},
-    "ReserveNow": {"status": "Accepted"},
-    "Reset": {"status": "Accepted"},
-    "SendLocalList": {"status": "Accepted"},
-    "SetChargingProfile": {"status": "Accepted"},
-    "TriggerMessage": {"status": "Accepted"},
-    "UnlockConnector": {"status": "Unlocked"},
     "UpdateFirmware": {},
 }
 

@@ -13,15 +13,17 @@ from ocpp.v201 import ChargePoint, call, call_result
 from ocpp.v201.enums import Action
 from websockets.asyncio.client import ClientConnection
 
-from .charge_point import NOW, RecordingChargePoint, connect, minutes_after_now
+from .charge_point import (
+    COMMON_ANSWERS,
+    NOW,
+    RecordingChargePoint,
+    connect,
+    minutes_after_now,
+)
 
 # What a well-behaved 2.0.1 station answers to each central system CALL.
 DEFAULT_ANSWERS_201: dict[str, dict[str, Any]] = {
-    "CancelReservation": {"status": "Accepted"},
-    "ChangeAvailability": {"status": "Accepted"},
-    "ClearCache": {"status": "Accepted"},
-    "ClearChargingProfile": {"status": "Accepted"},
-    "DataTransfer": {"status": "Accepted", "data": "pong"},
+    **COMMON_ANSWERS,
     "GetCompositeSchedule": {
         "status": "Accepted",
         "schedule": {
@@ -36,12 +38,6 @@ DEFAULT_ANSWERS_201: dict[str, dict[str, Any]] = {
     "GetLog": {"status": "Accepted", "filename": "log.zip"},
     "RequestStartTransaction": {"status": "Accepted"},
     "RequestStopTransaction": {"status": "Accepted"},
-    "ReserveNow": {"status": "Accepted"},
-    "Reset": {"status": "Accepted"},
-    "SendLocalList": {"status": "Accepted"},
-    "SetChargingProfile": {"status": "Accepted"},
-    "TriggerMessage": {"status": "Accepted"},
-    "UnlockConnector": {"status": "Unlocked"},
     "UpdateFirmware": {"status": "Accepted"},
 }
 
