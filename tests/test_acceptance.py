@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import Any
 
@@ -208,3 +209,21 @@ async def test_auto_accept_is_bounded(
     assert issue is not None
     assert issue.translation_key == "auto_accept_limit"
     assert len([r for r in caplog.records if "accepted automatically" in r.message]) == 1
+
+
+async def test_a_replaced_connection_leaves_no_early_set_up(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A charger that reconnects within the grace period is set up after the new grace.
+
+    The first connection's pending set-up must not fire on the second connection early.
+    """
+    monkeypatch.setattr("custom_components.ocpp_csms.charger_setup.RECONNECT_GRACE", 1.0)
+    async with connect(port, "CP1"):
+        await asyncio.sleep(0.5)
+        async with connect(port, "CP1") as again:
+            await asyncio.sleep(0.8)  # the first grace is over, the second is not
+            assert again.calls("GetConfiguration") == []
+            await again.wait_for_call("GetConfiguration")
+            await hass.async_block_till_done(wait_background_tasks=True)
+            assert len(again.calls("GetConfiguration")) == 1

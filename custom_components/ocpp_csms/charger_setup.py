@@ -68,7 +68,11 @@ class ChargerSetup:
         self._bursts: set[str] = set()  # chargers booting again and again: set up when calm
 
     def connected(self, cp_id: str) -> None:
-        """A known charger connected: set it up unless it boots (or speaks) soon."""
+        """A known charger connected: set it up unless it boots (or speaks) soon.
+
+        A set-up still due from a connection this one replaced waits for the new grace.
+        """
+        self._cancel_due(cp_id)
         self._due[cp_id] = self._hass.loop.call_later(RECONNECT_GRACE, self.start, cp_id)
 
     def heard(self, cp_id: str, action: str) -> None:
@@ -96,10 +100,13 @@ class ChargerSetup:
 
     def cancel(self, cp_id: str) -> None:
         """Stop a charger's set-up, due or running."""
-        if (due := self._due.pop(cp_id, None)) is not None:
-            due.cancel()
+        self._cancel_due(cp_id)
         if (running := self._running.pop(cp_id, None)) is not None:
             running.cancel()
+
+    def _cancel_due(self, cp_id: str) -> None:
+        if (due := self._due.pop(cp_id, None)) is not None:
+            due.cancel()
 
     def disconnected(self, cp_id: str) -> None:
         """The charger went away: nothing to set up until it is back."""
