@@ -8,7 +8,7 @@ version changed is closed so that it connects again with the new one.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine
 import logging
 from typing import Any, Protocol
 
@@ -53,10 +53,6 @@ class Connections:
     def session(self, cp_id: str) -> OcppSession | None:
         """The live session of a charger, if connected."""
         return self._sessions.get(cp_id)
-
-    def connected(self) -> Iterable[str]:
-        """The charge point ids connected now."""
-        return list(self._sessions)
 
     async def async_serve(self, cp_id: str, connection: ServerConnection, subprotocol: str) -> None:
         """Serve one charger connection until it closes."""
