@@ -15,7 +15,7 @@ from custom_components.ocpp_csms.const import (
     CONF_EXPIRED_TAGS,
     EVENT_AUTHORIZE,
 )
-from custom_components.ocpp_csms.core.protocol.interface import AuthStatus
+from custom_components.ocpp_csms.core.protocol.incoming import AuthStatus
 from custom_components.ocpp_csms.settings import auth_policy
 
 from .charge_point import ClientChargePoint, booted, connect

@@ -23,7 +23,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import websockets
 
-from custom_components.ocpp_csms.core.protocol.interface import MAX_CONNECTOR_ID
+from custom_components.ocpp_csms.core.protocol.incoming import MAX_CONNECTOR_ID
 
 from .charge_point import ClientChargePoint, connect, connect_raw
 from .fuzz_frames import BOOTS, ERROR_CODES, FRAMES, expected_answer_id

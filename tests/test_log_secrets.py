@@ -10,7 +10,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.charger_link import ChargerLink
-from custom_components.ocpp_csms.core.protocol.interface import AuthStatus
+from custom_components.ocpp_csms.core.protocol.incoming import AuthStatus
 
 from .charge_point import booted, connect
 from .charge_point_201 import booted201, connect201, variable

@@ -37,11 +37,8 @@ from .core.credentials import HandshakeAuth
 from .core.journal import Journal, Journals
 from .core.model import Charger
 from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
-from .core.protocol.interface import (
-    AuthStatus,
-    Registration,
-    TriggerableMessage,
-)
+from .core.protocol.incoming import AuthStatus, Registration
+from .core.protocol.outgoing import TriggerableMessage
 from .core.protocol.wire import clock_transaction_id, utc_now
 from .core.server import OcppServer, create_ssl_context
 from .devices import update_charger_device

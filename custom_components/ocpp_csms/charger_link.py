@@ -20,7 +20,7 @@ from .const import (
 from .core.capabilities import BootInfo
 from .core.measurands import normalize_sample
 from .core.model import Charger, Connector
-from .core.protocol.interface import (
+from .core.protocol.incoming import (
     OCCUPIED,
     AuthStatus,
     KnownTransaction,

@@ -21,6 +21,7 @@ from homeassistant.exceptions import HomeAssistantError
 from .const import CONF_MEASURANDS, CONF_METER_INTERVAL
 from .core.journal import is_secret_setting
 from .core.measurands import measurand_named
+from .core.protocol.outgoing import MeterSettings
 from .entity_factory import EntityFactory
 from .plans import ChargingPlans
 from .station import Station
@@ -184,7 +185,7 @@ class ChargerSetup:
         if not changes:
             return
         try:
-            await station.command(lambda session: session.apply_settings(**changes))
+            await station.command(lambda session: session.apply_settings(MeterSettings(**changes)))
         except HomeAssistantError as err:
             _LOGGER.warning("%s: could not apply its settings: %s", station.id, err)
             return

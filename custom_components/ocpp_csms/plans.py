@@ -26,6 +26,7 @@ from homeassistant.helpers.event import (
 )
 from homeassistant.util import dt as dt_util
 
+from .core.protocol.outgoing import ProfileFilter
 from .core.smart_charging.plan import ChargingPlan, PlanGoal
 from .core.smart_charging.prices import (
     PriceError,
@@ -164,11 +165,8 @@ class ChargingPlans:
         return status
 
     async def _async_remove_profile(self, station: Station, connector_id: int) -> str:
-        return await station.command(
-            lambda session: session.clear_charging_profile(
-                profile_id=PLAN_PROFILE_ID + connector_id, connector_id=connector_id
-            ),
-        )
+        which = ProfileFilter(profile_id=PLAN_PROFILE_ID + connector_id, connector_id=connector_id)
+        return await station.command(lambda session: session.clear_charging_profile(which))
 
     async def async_resend(self, station: Station) -> None:
         """Send a booted charger its connectors' plans again; plan enabled connectors anew."""

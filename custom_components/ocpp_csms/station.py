@@ -28,7 +28,7 @@ from .const import (
 from .core.auth import RemoteStarts
 from .core.model import Charger
 from .core.protocol import OcppSession
-from .core.protocol.interface import (
+from .core.protocol.errors import (
     ChargerCallError,
     ChargerDisconnectedError,
     ChargerTimeoutError,

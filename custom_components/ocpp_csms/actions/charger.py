@@ -9,7 +9,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from ..core.protocol.interface import TriggerableMessage
+from ..core.protocol.outgoing import DiagnosticsUpload, FirmwareUpdate, TriggerableMessage
 from .fields import (
     OPTIONAL_CONNECTOR,
     RETRIES,
@@ -63,26 +63,21 @@ async def _trigger_message(target: Target, data: dict[str, Any]) -> dict[str, An
 
 async def _update_firmware(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     retrieve_date = data.get("retrieve_date") or dt_util.utcnow()
-    return await target.status(
-        lambda s: s.update_firmware(
-            data["location"],
-            retrieve_date,
-            retries=data.get("retries"),
-            retry_interval=data.get("retry_interval"),
-        )
+    update = FirmwareUpdate(
+        data["location"], retrieve_date, data.get("retries"), data.get("retry_interval")
     )
+    return await target.status(lambda s: s.update_firmware(update))
 
 
 async def _get_diagnostics(target: Target, data: dict[str, Any]) -> dict[str, Any]:
-    return await target.data(
-        lambda s: s.get_diagnostics(
-            data["location"],
-            retries=data.get("retries"),
-            retry_interval=data.get("retry_interval"),
-            start_time=data.get("start_time"),
-            stop_time=data.get("stop_time"),
-        )
+    upload = DiagnosticsUpload(
+        data["location"],
+        data.get("retries"),
+        data.get("retry_interval"),
+        data.get("start_time"),
+        data.get("stop_time"),
     )
+    return await target.data(lambda s: s.get_diagnostics(upload))
 
 
 CHARGER_ACTIONS: dict[str, OcppAction] = {

@@ -8,6 +8,7 @@ from homeassistant.core import SupportsResponse
 from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
+from ..core.protocol.outgoing import ProfileFilter
 from ..core.smart_charging.profile import (
     ChargingProfile,
     ProfilePurpose,
@@ -45,24 +46,24 @@ async def _set_charging_profile(target: Target, data: dict[str, Any]) -> dict[st
 
 async def _clear_charging_profile(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     connector_id = target.optional_connector_id(data)
-    return await target.status(
-        lambda s: s.clear_charging_profile(
-            profile_id=data.get("id"),
-            connector_id=connector_id,
-            purpose=data.get("purpose"),
-            stack_level=data.get("stack_level"),
-        )
+    which = ProfileFilter(
+        data.get("id"), connector_id, data.get("purpose"), data.get("stack_level")
     )
+    return await target.status(lambda s: s.clear_charging_profile(which))
 
 
 async def _get_composite_schedule(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     connector_id = target.connector_id(data, allow_zero=True, default=0)
-    result = await target.data(
+    result = await target.station.command(
         lambda s: s.get_composite_schedule(connector_id, data["duration"], data.get(ATTR_UNIT))
     )
-    schedule = result.pop("schedule")
-    result["charging_schedule"] = None if schedule is None else schedule_as_dict(schedule)
-    return result
+    schedule = result.schedule
+    return {
+        "status": result.status,
+        "connector_id": result.connector_id,
+        "schedule_start": result.schedule_start,
+        "charging_schedule": None if schedule is None else schedule_as_dict(schedule),
+    }
 
 
 async def _plan_charging(target: Target, data: dict[str, Any]) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 import voluptuous as vol
 
-from ..core.protocol.interface import AuthStatus, LocalListEntry
+from ..core.protocol.incoming import AuthStatus
 from ..core.protocol.ocpp_library import snake_case_keys
+from ..core.protocol.outgoing import LocalListEntry
 from ..core.smart_charging.profile import (
     ProfileKind,
     ProfilePurpose,

@@ -9,6 +9,7 @@ from homeassistant.helpers import config_validation as cv
 import voluptuous as vol
 
 from ..const import REMOTE_ID_TAG
+from ..core.protocol.outgoing import Reservation
 from ..core.protocol.wire import new_id
 from ..core.smart_charging.profile import (
     ChargingProfile,
@@ -57,15 +58,14 @@ async def _reserve_now(target: Target, data: dict[str, Any]) -> dict[str, Any]:
     reservation_id = data.get(ATTR_RESERVATION_ID)
     if reservation_id is None:
         reservation_id = new_id()
-    result = await target.status(
-        lambda s: s.reserve_now(
-            connector_id,
-            data["expiry_date"],
-            data[ATTR_ID_TAG],
-            reservation_id,
-            data.get("parent_id_tag"),
-        )
+    reservation = Reservation(
+        reservation_id,
+        connector_id,
+        data["expiry_date"],
+        data[ATTR_ID_TAG],
+        data.get("parent_id_tag"),
     )
+    result = await target.status(lambda s: s.reserve_now(reservation))
     return {**result, ATTR_RESERVATION_ID: reservation_id}
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, SupportsResponse
@@ -14,10 +14,14 @@ import voluptuous as vol
 from ..central import CentralSystem, OcppConfigEntry
 from ..const import DOMAIN
 from ..core.model import Charger
+from ..core.protocol import OcppSession
 from ..errors import invalid
 from ..identifiers import device_scope
 from ..station import Station
 from .fields import ATTR_CONNECTOR_ID
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +67,15 @@ class Target:
             return None
         return self.connector_id(data, allow_zero=True)
 
-    async def status(self, command: Callable[[Any], Awaitable[str]]) -> dict[str, Any]:
+    async def status(self, command: Callable[[OcppSession], Awaitable[str]]) -> dict[str, Any]:
         """Run a command that answers with a status."""
         return {"status": await self.station.command(command)}
 
-    async def data(self, command: Callable[[Any], Awaitable[dict[str, Any]]]) -> dict[str, Any]:
-        """Run a command that answers with data."""
-        return await self.station.command(command)
+    async def data(
+        self, command: Callable[[OcppSession], Awaitable[DataclassInstance]]
+    ) -> dict[str, Any]:
+        """Run a command that answers with data, given as its fields."""
+        return asdict(await self.station.command(command))
 
 
 type ActionRunner = Callable[[Target, dict[str, Any]], Awaitable[dict[str, Any]]]

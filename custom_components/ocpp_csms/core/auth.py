@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 import time
 
-from .protocol.interface import AuthStatus
+from .protocol.incoming import AuthStatus
 
 # How long after a remote start its tag is accepted at that charger (the driver may still have
 # to plug in, and chargers wait about a minute or two for that).

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .interface import OCCUPIED
+from .incoming import OCCUPIED
 
 # Most significant first.
 _PRECEDENCE = ("Occupied", "Reserved", "Available", "Faulted", "Unavailable")

@@ -27,16 +27,16 @@ from websockets.exceptions import ConnectionClosed
 
 from ..capabilities import BootInfo
 from . import schemas
-from .interface import (
-    ChargePointCommands,
-    ChargePointHandler,
+from .errors import (
     ChargerCallError,
     ChargerDisconnectedError,
     ChargerTimeoutError,
     CommandRejectedError,
     InvalidRequestError,
 )
+from .interface import ChargePointCommands, ChargePointHandler
 from .ocpp_library import LibraryChargePoint, call_payload
+from .outgoing import DataTransferAnswer
 from .wire import format_timestamp, utc_now
 
 _LOGGER = logging.getLogger(__name__)
@@ -210,6 +210,11 @@ class OcppSession(LibraryChargePoint, ChargePointCommands):
         except UnknownCallErrorCodeError as err:
             raise ChargerCallError("UnknownErrorCode", str(err)) from err
 
+    async def call_for_status(self, payload: Any, *accepted: str) -> str:
+        """Send a CALL whose answer is a status; return it when it is one of ``accepted``."""
+        result = await self.send_call(payload)
+        return self.expect(result.status, *accepted)
+
     async def _call_while_connected(self, payload: Any) -> Any:
         """The library's call, cut short when the connection closes (not at the timeout)."""
         if self._closed.is_set():
@@ -238,24 +243,22 @@ class OcppSession(LibraryChargePoint, ChargePointCommands):
 
     async def clear_cache(self) -> str:
         """ClearCache."""
-        result = await self.send_call(self.requests.ClearCache())
-        return self.expect(result.status)
+        return await self.call_for_status(self.requests.ClearCache())
 
     async def data_transfer(
         self, vendor_id: str, message_id: str | None, data: str | None
-    ) -> dict[str, Any]:
+    ) -> DataTransferAnswer:
         """DataTransfer."""
         result = await self.send_call(
             self.requests.DataTransfer(vendor_id=vendor_id, message_id=message_id, data=data)
         )
-        return {"status": self.expect(result.status), "data": result.data}
+        return DataTransferAnswer(self.expect(result.status), result.data)
 
     async def cancel_reservation(self, reservation_id: int) -> str:
         """CancelReservation."""
-        result = await self.send_call(
+        return await self.call_for_status(
             self.requests.CancelReservation(reservation_id=reservation_id)
         )
-        return self.expect(result.status)
 
     @staticmethod
     def expect(status: str, *accepted: str) -> str:

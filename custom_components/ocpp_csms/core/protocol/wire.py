@@ -48,6 +48,11 @@ def format_timestamp(value: datetime) -> str:
     )
 
 
+def timestamp_or_none(value: datetime | None) -> str | None:
+    """:func:`format_timestamp`, or None for no time."""
+    return None if value is None else format_timestamp(value)
+
+
 def map_datetimes(value: Any, convert: Callable[[datetime], Any]) -> Any:
     """Plain data with every datetime inside (dicts, lists, tuples) converted."""
     if isinstance(value, datetime):

@@ -12,11 +12,9 @@ from ...smart_charging.profile import (
     schedule_from_dict,
 )
 from ...transaction import MeterSample
-from ..interface import (
-    InvalidRequestError,
-    LocalListEntry,
-)
+from ..errors import InvalidRequestError
 from ..meter import parse_meter_values
+from ..outgoing import LocalListEntry
 from ..wire import (
     datetime_or_none,
     format_timestamp,

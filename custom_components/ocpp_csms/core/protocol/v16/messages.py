@@ -11,12 +11,7 @@ from ocpp.v16.enums import (
 )
 
 from ...capabilities import BootInfo
-from ..interface import (
-    MAX_CONNECTOR_ID,
-    StatusReport,
-    TransactionStart,
-    TransactionStop,
-)
+from ..incoming import MAX_CONNECTOR_ID, StatusReport, TransactionStart, TransactionStop
 from ..ocpp_library import on
 from ..session import OcppSession
 from ..wire import (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 import logging
 from typing import Any
 
@@ -18,17 +17,23 @@ from ocpp.v201.enums import (
 
 from ...smart_charging.profile import (
     ChargingProfile,
-    ProfilePurpose,
     RateUnit,
 )
-from ..interface import (
+from ..outgoing import (
+    CompositeSchedule,
+    DiagnosticsAnswer,
+    DiagnosticsUpload,
+    FirmwareUpdate,
     LocalListEntry,
+    ProfileFilter,
+    Reservation,
     TriggerableMessage,
 )
 from ..wire import (
     format_timestamp,
     new_id,
     parse_timestamp,
+    timestamp_or_none,
 )
 from .convert import (
     PURPOSES,
@@ -55,7 +60,7 @@ class ChargePoint201(DeviceModelCommands):
         """RequestStartTransaction; its remoteStartId ties the transaction to ``id_tag``."""
         remote_start_id = new_id()
         remember(self._remote_starts, remote_start_id, id_tag)
-        result = await self.send_call(
+        return await self.call_for_status(
             call.RequestStartTransaction(
                 id_token=self._id_token(id_tag),
                 remote_start_id=remote_start_id,
@@ -63,25 +68,23 @@ class ChargePoint201(DeviceModelCommands):
                 charging_profile=None if profile is None else profile_to_wire(profile),
             )
         )
-        return self.expect(result.status)
 
     async def remote_stop(self, transaction_id: int | str) -> str:
         """RequestStopTransaction."""
-        result = await self.send_call(
+        return await self.call_for_status(
             call.RequestStopTransaction(transaction_id=str(transaction_id))
         )
-        return self.expect(result.status)
 
     async def reset(self, *, hard: bool) -> str:
         """Reset: hard is Immediate, soft waits until no transaction runs (OnIdle)."""
         kind = ResetEnumType.immediate if hard else ResetEnumType.on_idle
-        result = await self.send_call(call.Reset(type=kind))
-        return self.expect(result.status, "Accepted", "Scheduled")
+        return await self.call_for_status(call.Reset(type=kind), "Accepted", "Scheduled")
 
     async def unlock(self, connector_id: int) -> str:
         """UnlockConnector (connector 1 of the EVSE)."""
-        result = await self.send_call(call.UnlockConnector(evse_id=connector_id, connector_id=1))
-        return self.expect(result.status, "Unlocked")
+        return await self.call_for_status(
+            call.UnlockConnector(evse_id=connector_id, connector_id=1), "Unlocked"
+        )
 
     async def change_availability(self, connector_id: int, *, operative: bool) -> str:
         """ChangeAvailability of an EVSE (0: the whole station)."""
@@ -90,13 +93,14 @@ class ChargePoint201(DeviceModelCommands):
             if operative
             else OperationalStatusEnumType.inoperative
         )
-        result = await self.send_call(
+        return await self.call_for_status(
             call.ChangeAvailability(
                 operational_status=status,
                 evse=None if connector_id == 0 else {"id": connector_id},
-            )
+            ),
+            "Accepted",
+            "Scheduled",
         )
-        return self.expect(result.status, "Accepted", "Scheduled")
 
     async def trigger_message(
         self, message: TriggerableMessage, connector_id: int | None = None
@@ -107,46 +111,39 @@ class ChargePoint201(DeviceModelCommands):
             evse = {"id": connector_id}
             if message == TriggerableMessage.STATUS_NOTIFICATION:
                 evse["connector_id"] = 1
-        result = await self.send_call(
+        return await self.call_for_status(
             call.TriggerMessage(requested_message=TRIGGERS[message], evse=evse)
         )
-        return self.expect(result.status)
 
     async def set_charging_profile(self, connector_id: int, profile: ChargingProfile) -> str:
         """SetChargingProfile on an EVSE (0: the station)."""
-        result = await self.send_call(
+        return await self.call_for_status(
             call.SetChargingProfile(evse_id=connector_id, charging_profile=profile_to_wire(profile))
         )
-        return self.expect(result.status)
 
-    async def clear_charging_profile(
-        self,
-        *,
-        profile_id: int | None = None,
-        connector_id: int | None = None,
-        purpose: ProfilePurpose | None = None,
-        stack_level: int | None = None,
-    ) -> str:
+    async def clear_charging_profile(self, which: ProfileFilter) -> str:
         """ClearChargingProfile; Unknown (nothing matched) is not an error."""
+        purpose = which.purpose
         criteria = {
             key: value
             for key, value in (
-                ("evse_id", connector_id),
+                ("evse_id", which.connector_id),
                 ("charging_profile_purpose", None if purpose is None else PURPOSES[purpose]),
-                ("stack_level", stack_level),
+                ("stack_level", which.stack_level),
             )
             if value is not None
         }
-        result = await self.send_call(
+        return await self.call_for_status(
             call.ClearChargingProfile(
-                charging_profile_id=profile_id, charging_profile_criteria=criteria or None
-            )
+                charging_profile_id=which.profile_id, charging_profile_criteria=criteria or None
+            ),
+            "Accepted",
+            "Unknown",
         )
-        return self.expect(result.status, "Accepted", "Unknown")
 
     async def get_composite_schedule(
         self, connector_id: int, duration: int, unit: RateUnit | None = None
-    ) -> dict[str, Any]:
+    ) -> CompositeSchedule:
         """GetCompositeSchedule."""
         result = await self.send_call(
             call.GetCompositeSchedule(
@@ -155,90 +152,69 @@ class ChargePoint201(DeviceModelCommands):
                 charging_rate_unit=None if unit is None else ChargingRateUnitEnumType(unit.value),
             )
         )
-        schedule = result.schedule
-        return {
-            "status": self.expect(result.status),
-            "connector_id": connector_id if schedule is None else schedule["evse_id"],
-            "schedule_start": None
-            if schedule is None
-            else parse_timestamp(schedule["schedule_start"]),
-            "schedule": None if schedule is None else schedule_from_wire(schedule),
-        }
+        status = self.expect(result.status)
+        if (schedule := result.schedule) is None:
+            return CompositeSchedule(status, connector_id)
+        return CompositeSchedule(
+            status=status,
+            connector_id=schedule["evse_id"],
+            schedule_start=parse_timestamp(schedule["schedule_start"]),
+            schedule=schedule_from_wire(schedule),
+        )
 
-    async def update_firmware(
-        self,
-        location: str,
-        retrieve_date: datetime,
-        *,
-        retries: int | None = None,
-        retry_interval: int | None = None,
-    ) -> str:
+    async def update_firmware(self, update: FirmwareUpdate) -> str:
         """UpdateFirmware; AcceptedCanceled (an earlier update was cancelled) is success."""
-        result = await self.send_call(
+        return await self.call_for_status(
             call.UpdateFirmware(
                 request_id=new_id(),
                 firmware={
-                    "location": location,
-                    "retrieve_date_time": format_timestamp(retrieve_date),
+                    "location": update.location,
+                    "retrieve_date_time": format_timestamp(update.retrieve_date),
                 },
-                retries=retries,
-                retry_interval=retry_interval,
-            )
+                retries=update.retries,
+                retry_interval=update.retry_interval,
+            ),
+            "Accepted",
+            "AcceptedCanceled",
         )
-        return self.expect(result.status, "Accepted", "AcceptedCanceled")
 
-    async def get_diagnostics(
-        self,
-        location: str,
-        *,
-        retries: int | None = None,
-        retry_interval: int | None = None,
-        start_time: datetime | None = None,
-        stop_time: datetime | None = None,
-    ) -> dict[str, Any]:
+    async def get_diagnostics(self, upload: DiagnosticsUpload) -> DiagnosticsAnswer:
         """GetLog of the diagnostics log."""
-        log: dict[str, str] = {"remote_location": location}
-        if start_time is not None:
-            log["oldest_timestamp"] = format_timestamp(start_time)
-        if stop_time is not None:
-            log["latest_timestamp"] = format_timestamp(stop_time)
+        log = {
+            "remote_location": upload.location,
+            "oldest_timestamp": timestamp_or_none(upload.start_time),
+            "latest_timestamp": timestamp_or_none(upload.stop_time),
+        }
         result = await self.send_call(
             call.GetLog(
-                log=log,
+                log={key: value for key, value in log.items() if value is not None},
                 log_type=LogEnumType.diagnostics_log,
                 request_id=new_id(),
-                retries=retries,
-                retry_interval=retry_interval,
+                retries=upload.retries,
+                retry_interval=upload.retry_interval,
             )
         )
         status = self.expect(result.status, "Accepted", "AcceptedCanceled")
-        return {"status": status, "file_name": result.filename}
+        return DiagnosticsAnswer(status, result.filename)
 
-    async def reserve_now(
-        self,
-        connector_id: int,
-        expiry_date: datetime,
-        id_tag: str,
-        reservation_id: int,
-        parent_id_tag: str | None = None,
-    ) -> str:
+    async def reserve_now(self, reservation: Reservation) -> str:
         """ReserveNow (EVSE 0: any EVSE)."""
-        result = await self.send_call(
+        parent = reservation.parent_id_tag
+        return await self.call_for_status(
             call.ReserveNow(
-                id=reservation_id,
-                expiry_date_time=format_timestamp(expiry_date),
-                id_token=self._id_token(id_tag),
-                evse_id=connector_id or None,
-                group_id_token=None if parent_id_tag is None else self._id_token(parent_id_tag),
+                id=reservation.reservation_id,
+                expiry_date_time=format_timestamp(reservation.expiry_date),
+                id_token=self._id_token(reservation.id_tag),
+                evse_id=reservation.connector_id or None,
+                group_id_token=None if parent is None else self._id_token(parent),
             )
         )
-        return self.expect(result.status)
 
     async def send_local_list(
         self, version: int, entries: Sequence[LocalListEntry], *, full: bool
     ) -> str:
         """SendLocalList."""
-        result = await self.send_call(
+        return await self.call_for_status(
             call.SendLocalList(
                 version_number=version,
                 update_type=UpdateEnumType.full if full else UpdateEnumType.differential,
@@ -246,7 +222,6 @@ class ChargePoint201(DeviceModelCommands):
                 or None,
             )
         )
-        return self.expect(result.status)
 
     def _local_list_entry(self, entry: LocalListEntry) -> dict[str, Any]:
         data: dict[str, Any] = {"id_token": self._id_token(entry.id_tag)}

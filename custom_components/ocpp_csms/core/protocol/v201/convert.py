@@ -25,12 +25,10 @@ from ...smart_charging.profile import (
 )
 from ...transaction import MeterSample
 from ..device_model import DeviceModelKeyError, VariableRef
-from ..interface import (
-    AuthStatus,
-    InvalidRequestError,
-    TriggerableMessage,
-)
+from ..errors import InvalidRequestError
+from ..incoming import AuthStatus
 from ..meter import parse_meter_values
+from ..outgoing import TriggerableMessage
 from ..wire import (
     int_or_none,
     split_list,

@@ -21,12 +21,7 @@ from ocpp.v201.enums import (
 from ...capabilities import BootInfo
 from ..device_model import Report, VariableRef
 from ..evse import EventSequence, EvseState, station_status
-from ..interface import (
-    MAX_CONNECTOR_ID,
-    StatusReport,
-    TransactionStart,
-    TransactionStop,
-)
+from ..incoming import MAX_CONNECTOR_ID, StatusReport, TransactionStart, TransactionStop
 from ..ocpp_library import on
 from ..session import OcppSession
 from ..wire import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 import logging
-from typing import Any
 
 from ocpp.v201 import call
 from ocpp.v201.enums import (
@@ -14,11 +13,8 @@ from ocpp.v201.enums import (
 
 from ...capabilities import Capabilities
 from ..device_model import Report, VariableRef
-from ..interface import (
-    ChargerTimeoutError,
-    CommandError,
-    CommandRejectedError,
-)
+from ..errors import ChargerTimeoutError, CommandError, CommandRejectedError
+from ..outgoing import ConfigurationRead, MeterSettings
 from ..wire import (
     new_id,
 )
@@ -66,17 +62,16 @@ class DeviceModelCommands(StationMessages):
             self.expect(status, *SET_VARIABLE_SUCCESS)
         return statuses
 
-    async def get_configuration(self, keys: Sequence[str] | None = None) -> dict[str, Any]:
+    async def get_configuration(self, keys: Sequence[str] | None = None) -> ConfigurationRead:
         """GetVariables of the given keys; with none, the station's configuration report."""
         if not keys:
             report = await self._base_report(ReportBaseEnumType.configuration_inventory)
-            return {
-                "configuration": {key: item.value for key, item in report.values.items()},
-                "readonly": [key for key, item in report.values.items() if item.readonly],
-                "unknown_keys": [],
-            }
+            return ConfigurationRead(
+                configuration={key: item.value for key, item in report.values.items()},
+                readonly=[key for key, item in report.values.items() if item.readonly],
+            )
         values, unknown = await self._get_variables(keys)
-        return {"configuration": values, "readonly": [], "unknown_keys": unknown}
+        return ConfigurationRead(configuration=values, unknown_keys=unknown)
 
     async def _get_variables(self, keys: Sequence[str]) -> tuple[dict[str, str | None], list[str]]:
         refs = [variable_ref(key) for key in keys]
@@ -132,20 +127,7 @@ class DeviceModelCommands(StationMessages):
         values = {key: item.value for key, item in report.values.items()}
         return capabilities_from(values, evse_count=max(report.evse_ids, default=0) or None)
 
-    async def apply_settings(
-        self,
-        *,
-        heartbeat_interval: int | None = None,
-        meter_interval: int | None = None,
-        measurands: Sequence[str] | None = None,
-    ) -> None:
+    async def apply_settings(self, settings: MeterSettings) -> None:
         """SetVariables of the heartbeat interval, transaction meter interval and measurands."""
-        values: dict[str, str] = {}
-        if heartbeat_interval is not None:
-            values[HEARTBEAT_INTERVAL] = str(heartbeat_interval)
-        if meter_interval is not None:
-            values[METER_INTERVAL] = str(meter_interval)
-        if measurands is not None:
-            values[MEASURANDS] = ",".join(measurands)
-        if values:
+        if values := settings.by_key(HEARTBEAT_INTERVAL, METER_INTERVAL, MEASURANDS):
             await self._set_variables(values)
