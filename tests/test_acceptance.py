@@ -205,7 +205,9 @@ async def test_auto_accept_is_bounded(
     assert {f["context"]["unique_id"] for f in discovery_flows(hass)} == {
         f"AUTO-{number:02d}" for number in range(AUTO_ACCEPTS_PER_HOUR, AUTO_ACCEPTS_PER_HOUR + 3)
     }
-    issue = issue_registry.async_get_issue(DOMAIN, central.runtime_data.auto_accept.issue_id)
+    issue = issue_registry.async_get_issue(
+        DOMAIN, central.runtime_data.acceptance.auto_accept.issue_id
+    )
     assert issue is not None
     assert issue.translation_key == "auto_accept_limit"
     assert len([r for r in caplog.records if "accepted automatically" in r.message]) == 1

@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "migration": 1,
     # A charger (station); what its connection and its plans do with it; the central system.
     "station": 2,
+    "acceptance": 2,
     "charger_link": 3,
     "plans": 3,
     "dashboard_plans": 3,

@@ -7,7 +7,8 @@ from ocpp.v16 import call
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STARTED, EVENT_TRANSACTION_STOPPED
-from custom_components.ocpp_csms.core.protocol.wire import clock_transaction_id, utc_now
+from custom_components.ocpp_csms.core.protocol.wire import utc_now
+from custom_components.ocpp_csms.core.transaction import clock_transaction_id
 
 from .charge_point import DAY, booted, connect
 

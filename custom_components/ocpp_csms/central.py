@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Coroutine, Iterator
-import logging
-from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import (
     ConfigEntry,
-    ConfigSubentry,
 )
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from websockets.asyncio.server import ServerConnection
 
+from .acceptance import Acceptance
 from .charger_setup import ChargerSetup
 from .connections import Connections
 from .const import (
-    CONF_AUTO_ACCEPT,
-    CONF_CP_ID,
     CONF_HEARTBEAT_INTERVAL,
     CONF_REQUIRE_PASSWORD,
     CONF_SSL,
     CONF_SSL_CERTFILE,
     CONF_SSL_KEYFILE,
     DEFAULT_HEARTBEAT_INTERVAL,
-    SUBENTRY_CHARGER,
 )
 from .core.auth import RemoteStarts
 from .core.capabilities import BootInfo
@@ -38,23 +32,17 @@ from .core.journal import Journal, Journals
 from .core.model import Charger
 from .core.protocol import DEFAULT_SUBPROTOCOL, SESSION_CLASSES, OcppSession, read_schemas
 from .core.protocol.incoming import AuthStatus, Registration
-from .core.protocol.outgoing import TriggerableMessage
-from .core.protocol.wire import clock_transaction_id, utc_now
+from .core.protocol.wire import utc_now
 from .core.server import OcppServer, create_ssl_context
+from .core.transaction import TransactionIds
 from .devices import update_charger_device
-from .discoveries import AutoAccept, Discoveries
 from .entity_factory import EntityBuilder, EntityFactory
 from .live_settings import LiveSettings
 from .plans import ChargingPlans
 from .repairs import AuthRepairs
 from .station import Station
 from .store import SAVE_DELAY, CentralStore, StoredState
-from .subentries import central_serving, charger_subentries, ignored_by
-
-_LOGGER = logging.getLogger(__name__)
-
-# How soon a Pending or Rejected charger should boot again.
-RETRY_BOOT_INTERVAL = 60
+from .subentries import charger_subentries
 
 type OcppConfigEntry = ConfigEntry[CentralSystem]
 
@@ -71,14 +59,13 @@ class CentralSystem:
         self._store = CentralStore(hass, entry.entry_id)
         self._stations: dict[str, Station] = {}  # the chargers the user added
         self._pending: dict[str, Station] = {}  # chargers connected that nobody added (yet)
-        self._next_transaction_id = 1
+        self.transaction_ids = TransactionIds()
         self.journals = Journals(self.is_known)
         self.plans = ChargingPlans(self)
         self.entities = EntityFactory(hass, entry.entry_id, self.plans)
         self.setup = ChargerSetup(hass, entry, self)
         self.connections = Connections(hass, self)
-        self.discoveries = Discoveries(hass, entry.entry_id)
-        self.auto_accept = AutoAccept(hass, entry.entry_id)
+        self.acceptance = Acceptance(hass, entry)
         self.auth_repairs = AuthRepairs(hass, entry.entry_id)
         self.credentials = HandshakeAuth(
             password_of=self.password_of,
@@ -96,7 +83,7 @@ class CentralSystem:
             on_connection=self.async_handle_connection,
             authenticate=self.credentials.check,
             pinned_version=self.pinned_version,
-            served_elsewhere=self._served_elsewhere,
+            served_elsewhere=self.acceptance.served_elsewhere,
             is_known=self.is_known,
         )
 
@@ -104,8 +91,9 @@ class CentralSystem:
 
     async def async_start(self) -> None:
         """Restore state and start listening (OSError when the port is taken)."""
-        self._next_transaction_id, stored = await self._store.async_load()
-        for cp_id, subentry_id in self._charger_subentries():
+        next_id, stored = await self._store.async_load()
+        self.transaction_ids = TransactionIds(next_id)
+        for cp_id, subentry_id in charger_subentries(self.entry):
             station = self._new_station(stored.get(cp_id) or Charger(cp_id))
             station.subentry_id = subentry_id
             self._stations[cp_id] = station
@@ -190,13 +178,6 @@ class CentralSystem:
     def _password_required(self) -> bool:
         return bool(self.entry.options.get(CONF_REQUIRE_PASSWORD, False))
 
-    def _served_elsewhere(self, cp_id: str) -> str | None:
-        """The title of the other central system that has this charger, if one has."""
-        serving = central_serving(self.hass, cp_id)
-        if serving is None or serving.entry_id == self.entry.entry_id:
-            return None
-        return serving.title
-
     def pinned_version(self, cp_id: str) -> str | None:
         """The OCPP version the user fixed for a known charger, if any."""
         station = self._stations.get(cp_id)
@@ -204,28 +185,24 @@ class CentralSystem:
 
     def register_boot(self, cp_id: str, info: BootInfo) -> tuple[Registration, int]:
         """Decide on a BootNotification: known → Accepted; new → Pending and ask the user."""
-        charger = self.station(cp_id).charger
+        station = self.station(cp_id)
+        charger = station.charger
         charger.boot = info
-        if (
-            not self.is_known(cp_id)
-            and self.entry.options.get(CONF_AUTO_ACCEPT, False)
-            and self.auto_accept.allows(cp_id)
-        ):
-            # Accepted by this very answer: no TriggerMessage to ask for another boot.
+        if not self.is_known(cp_id):
+            # Accepted by this very answer if auto-accepted: no TriggerMessage asks for
+            # another boot when its subentry appears.
             charger.accepted = True
-            self._add_charger_subentry(cp_id)
-        if self.is_known(cp_id):
-            charger.accepted = True
-            update_charger_device(dr.async_get(self.hass), charger)
-            charger.notify(0)
-            self.save()
-            self.setup.booted(cp_id)
-            return Registration.ACCEPTED, self.heartbeat_interval
-        charger.accepted = False
-        if ignored_by(self.hass, cp_id, self.entry.entry_id):
-            return Registration.REJECTED, RETRY_BOOT_INTERVAL
-        self.discoveries.offer(cp_id, info)
-        return Registration.PENDING, RETRY_BOOT_INTERVAL
+            if self.acceptance.accept_automatically(cp_id):
+                self._sync_subentries()
+        if not self.is_known(cp_id):
+            charger.accepted = False
+            return self.acceptance.hold(cp_id, info)
+        charger.accepted = True
+        update_charger_device(dr.async_get(self.hass), charger)
+        charger.notify(0)
+        self.save()
+        self.setup.booted(cp_id)
+        return Registration.ACCEPTED, self.heartbeat_interval
 
     @property
     def heartbeat_interval(self) -> int:
@@ -250,14 +227,8 @@ class CentralSystem:
         self.setup.heard(cp_id, action)
 
     def next_transaction_id(self) -> int:
-        """A transaction id never handed out before by this central system.
-
-        Never below the seconds since 2020 either, so that ids stay new even when the stored
-        counter is lost (ids are handed out far less than once a second).
-        """
-        transaction_id = max(self._next_transaction_id, clock_transaction_id(utc_now()))
-        self._next_transaction_id = transaction_id + 1
-        return transaction_id
+        """A transaction id never handed out before by this central system."""
+        return self.transaction_ids.take(utc_now())
 
     def fire(self, event_type: str, data: dict[str, Any]) -> None:
         """Fire an integration event."""
@@ -289,24 +260,8 @@ class CentralSystem:
 
     # Subentries
 
-    def _charger_subentries(self) -> Iterator[tuple[str, str]]:
-        return charger_subentries(self.entry)
-
-    def _add_charger_subentry(self, cp_id: str) -> None:
-        _LOGGER.info("Accepting new charger %s automatically", cp_id)
-        self.hass.config_entries.async_add_subentry(
-            self.entry,
-            ConfigSubentry(
-                data=MappingProxyType({CONF_CP_ID: cp_id}),
-                subentry_type=SUBENTRY_CHARGER,
-                title=cp_id,
-                unique_id=cp_id,
-            ),
-        )
-        self._sync_subentries()
-
     def _sync_subentries(self) -> None:
-        current = dict(self._charger_subentries())
+        current = dict(charger_subentries(self.entry))
         for cp_id in current.keys() - self._stations.keys():
             station = self._pending.pop(cp_id, None) or self._new_station(Charger(cp_id))
             station.subentry_id = current[cp_id]
@@ -315,9 +270,8 @@ class CentralSystem:
             self.entities.charger_added(station)
             if charger.connected and not charger.accepted:
                 # Accepted by the user while Pending: ask for a BootNotification now.
-                self.background(self._async_trigger_boot(cp_id), f"accept {cp_id}")
-            # Deferred: the flow that accepted the charger may still be finishing its step.
-            self.hass.loop.call_soon(self.discoveries.dismiss, cp_id)
+                self.background(station.request_boot(), f"accept {cp_id}")
+            self.acceptance.accepted(cp_id)
         for cp_id in self._stations.keys() - current.keys():
             self._stations.pop(cp_id)
             self.plans.async_forget(cp_id)
@@ -333,17 +287,9 @@ class CentralSystem:
         """Run work that outlives the current message, cancelled when the entry unloads."""
         self.entry.async_create_background_task(self.hass, coro, name)
 
-    async def _async_trigger_boot(self, cp_id: str) -> None:
-        try:
-            await self.station(cp_id).command(
-                lambda session: session.trigger_message(TriggerableMessage.BOOT_NOTIFICATION)
-            )
-        except HomeAssistantError as err:
-            _LOGGER.info("%s will be accepted at its next boot (%s)", cp_id, err)
-
     def _snapshot(self) -> StoredState:
         return {
-            "next_transaction_id": self._next_transaction_id,
+            "next_transaction_id": self.transaction_ids.next_id,
             "chargers": {
                 cp_id: station.charger.as_dict() for cp_id, station in self._stations.items()
             },

@@ -9,10 +9,12 @@ it, with their failures turned into translated errors.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+import logging
 from types import MappingProxyType
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.exceptions import HomeAssistantError
 
 from .const import (
     CONF_MAX_CURRENT,
@@ -35,6 +37,7 @@ from .core.protocol.errors import (
     CommandRejectedError,
     InvalidRequestError,
 )
+from .core.protocol.outgoing import TriggerableMessage
 from .core.smart_charging.profile import (
     DEFAULT_PHASES,
     DEFAULT_VOLTAGE,
@@ -45,6 +48,8 @@ from .core.smart_charging.profile import (
     limit_profile,
 )
 from .errors import charger_error, invalid
+
+_LOGGER = logging.getLogger(__name__)
 
 # Registers rising faster than this many times the charger's rated power are implausible.
 PLAUSIBLE_POWER_FACTOR = 2
@@ -119,6 +124,15 @@ class Station:
         return PLAUSIBLE_POWER_FACTOR * watts / 1000
 
     # Commands
+
+    async def request_boot(self) -> None:
+        """Ask the charger for a BootNotification (the user accepted it while it was Pending)."""
+        try:
+            await self.command(
+                lambda session: session.trigger_message(TriggerableMessage.BOOT_NOTIFICATION)
+            )
+        except HomeAssistantError as err:
+            _LOGGER.info("%s will be accepted at its next boot (%s)", self.id, err)
 
     async def command[T](self, run: Callable[[OcppSession], Awaitable[T]]) -> T:
         """Run a command on the charger, turning failures into translated errors."""

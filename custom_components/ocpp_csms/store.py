@@ -5,7 +5,7 @@ documents are migrated (:mod:`.core.store_migration`). It is read charger by cha
 record loses only that charger's state, with a warning, and nothing stored ever stops the
 central system from starting. (An unreadable file is renamed and reported by Home Assistant
 itself; the central system then starts empty, and transaction ids stay new, see
-``CentralSystem.next_transaction_id``.)
+:class:`.core.transaction.TransactionIds`.)
 """
 
 from __future__ import annotations

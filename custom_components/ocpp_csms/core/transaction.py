@@ -3,11 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 import math
 from typing import Any
 
 from .register import Register
+
+# Transaction ids handed out never go below the seconds since this time (see TransactionIds).
+_TRANSACTION_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def clock_transaction_id(now: datetime) -> int:
+    """The lowest transaction id to hand out at ``now``: whole seconds since 2020."""
+    return int((now - _TRANSACTION_EPOCH).total_seconds())
+
+
+class TransactionIds:
+    """The transaction ids a central system hands out: never one it handed out before.
+
+    Never below the seconds since 2020 either, so that ids stay new even when the stored
+    counter is lost (ids are handed out far less than once a second).
+    """
+
+    def __init__(self, next_id: int = 1) -> None:
+        """Count on from ``next_id`` (stored)."""
+        self.next_id = next_id
+
+    def take(self, now: datetime) -> int:
+        """A new transaction id."""
+        transaction_id = max(self.next_id, clock_transaction_id(now))
+        self.next_id = transaction_id + 1
+        return transaction_id
 
 
 @dataclass(slots=True)

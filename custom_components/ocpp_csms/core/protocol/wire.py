@@ -16,8 +16,6 @@ def new_id() -> int:
     return secrets.randbelow(2**31 - 1) + 1
 
 
-# Transaction ids counted from here never go below the seconds since (see clock_transaction_id).
-_TRANSACTION_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
 # A charger's timestamp this far ahead of the central system's clock, or this far behind, is
 # a broken clock (a reset RTC reads 1970, a bad one 9999): the time of arrival is used instead.
 MAX_CLOCK_AHEAD = timedelta(minutes=5)
@@ -27,11 +25,6 @@ MAX_CLOCK_BEHIND = timedelta(days=31)
 def utc_now() -> datetime:
     """Return the current time in UTC."""
     return datetime.now(UTC)
-
-
-def clock_transaction_id(now: datetime) -> int:
-    """The lowest transaction id to hand out at ``now``: whole seconds since 2020."""
-    return int((now - _TRANSACTION_EPOCH).total_seconds())
 
 
 def sane_time(value: datetime, now: datetime) -> datetime:
