@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "const": 1,
     "identifiers": 1,
     "errors": 1,
+    "events": 1,
     "settings": 1,
     "repairs": 1,
     "subentries": 1,

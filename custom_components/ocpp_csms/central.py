@@ -230,7 +230,7 @@ class CentralSystem:
         """A transaction id never handed out before by this central system."""
         return self.transaction_ids.take(utc_now())
 
-    def fire(self, event_type: str, data: dict[str, Any]) -> None:
+    def fire(self, event_type: str, data: dict[str, object]) -> None:
         """Fire an integration event."""
         self.hass.bus.async_fire(event_type, data)
 

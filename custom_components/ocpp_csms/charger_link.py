@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 import logging
-from typing import Any, Protocol
+from typing import Protocol
 
-from .const import (
-    EVENT_AUTHORIZE,
-    EVENT_SECURITY,
-    EVENT_TRANSACTION_STARTED,
-    EVENT_TRANSACTION_STOPPED,
-)
+from . import events
 from .core.capabilities import BootInfo
 from .core.measurands import normalize_sample
 from .core.model import Charger, Connector
@@ -29,7 +24,7 @@ from .core.protocol.incoming import (
     TransactionStart,
     TransactionStop,
 )
-from .core.protocol.wire import format_timestamp, utc_now
+from .core.protocol.wire import utc_now
 from .core.transaction import MeterSample, Transaction
 from .entity_factory import EntityFactory
 from .plans import ChargingPlans
@@ -60,7 +55,7 @@ class LinkHost(Protocol):
     def charger_heard(self, cp_id: str, action: str) -> None: ...  # noqa: D102
     def authorize(self, cp_id: str, id_tag: str, *, starting: bool = ...) -> AuthStatus: ...  # noqa: D102
     def next_transaction_id(self) -> int: ...  # noqa: D102
-    def fire(self, event_type: str, data: dict[str, Any]) -> None: ...  # noqa: D102
+    def fire(self, event_type: str, data: dict[str, object]) -> None: ...  # noqa: D102
     def save(self, delay: float = ...) -> None: ...  # noqa: D102
 
 
@@ -125,10 +120,7 @@ class ChargerLink:
 
     def _follow_idle(self, transaction: Transaction, report: StatusReport) -> None:
         """A connector said free while its session is open: show it as not running."""
-        if not report.idle:
-            transaction.idle_since = None
-        elif transaction.idle_since is None:
-            transaction.idle_since = report.timestamp or utc_now()
+        if transaction.follow_idle(report.idle, report.timestamp or utc_now()):
             _LOGGER.info(
                 "%s: connector %s is free, but transaction %s was never stopped; it is closed "
                 "when the charger stops it or starts the next one",
@@ -140,9 +132,7 @@ class ChargerLink:
     def authorize(self, id_tag: str) -> AuthStatus:
         """Check an id tag against the user's policy and tell automations."""
         status = self._central.authorize(self.cp_id, id_tag)
-        self._central.fire(
-            EVENT_AUTHORIZE, {"cp_id": self.cp_id, "id_tag": id_tag, "status": status.value}
-        )
+        self._central.fire(*events.authorized(self.cp_id, id_tag, status))
         return status
 
     def start_transaction(self, start: TransactionStart) -> tuple[int | str, AuthStatus | None]:
@@ -154,7 +144,11 @@ class ChargerLink:
             return start.transaction_id, status
         connector = self._connector(start.connector_id)
         running = connector.transaction
-        if running is not None and start.transaction_id is None and _same_start(running, start):
+        if (
+            running is not None
+            and start.transaction_id is None
+            and running.is_start(start.id_tag, start.meter_start_wh, start.timestamp)
+        ):
             return running.id, status  # sent again: its answer was lost
         transaction_id = start.transaction_id or self._central.next_transaction_id()
         if running is not None:
@@ -165,7 +159,7 @@ class ChargerLink:
                 transaction_id,
                 running.id,
             )
-            self._close(connector, running, start.timestamp, None, NEVER_STOPPED)
+            self._close(connector, start.timestamp, None, NEVER_STOPPED)
         transaction = connector.transaction = Transaction(
             id=transaction_id,
             connector_id=start.connector_id,
@@ -180,7 +174,7 @@ class ChargerLink:
             transaction.meter_start_wh = round(reading * 1000, 6)
             max_kw = self.station.max_power_kw
             transaction.track(reading, start.timestamp, utc_now(), max_kw)
-        self._central.fire(EVENT_TRANSACTION_STARTED, self._event_data(transaction))
+        self._central.fire(*events.transaction_started(self.cp_id, transaction))
         self._changed(start.connector_id, save_in=0)
         return transaction_id, status
 
@@ -206,44 +200,21 @@ class ChargerLink:
         self._apply_samples(connector, list(stop.samples))
         if stop.meter_stop_wh is not None:
             self._record_register(connector, stop.meter_stop_wh, stop)
-        self._close(
-            connector, connector.transaction, stop.timestamp, stop.meter_stop_wh, stop.reason
-        )
+        self._close(connector, stop.timestamp, stop.meter_stop_wh, stop.reason)
         return status
 
     def _close(
-        self,
-        connector: Connector,
-        transaction: Transaction,
-        at: datetime,
-        meter_stop_wh: float | None,
-        reason: str | None,
+        self, connector: Connector, at: datetime, meter_stop_wh: float | None, reason: str | None
     ) -> None:
-        transaction.stopped_at = at
-        transaction.meter_stop_wh = (
-            meter_stop_wh if meter_stop_wh is not None else transaction.meter_last_wh
-        )
-        transaction.reason = reason or "Local"
-        connector.transaction = None
-        connector.last_transaction = transaction
-        data = self._event_data(transaction) | {
-            "stopped_at": format_timestamp(at),
-            "meter_stop_wh": transaction.meter_stop_wh,
-            "energy_kwh": transaction.energy_kwh,
-            "reason": transaction.reason,
-        }
-        self._central.fire(EVENT_TRANSACTION_STOPPED, data)
+        transaction = connector.end_session(at, meter_stop_wh, reason)
+        self._central.fire(*events.transaction_stopped(self.cp_id, transaction))
         self._changed(connector.id, save_in=0)
         self._central.plans.session_ended(self.station, connector.id)
 
     def known_transaction(self, transaction_id: int | str) -> KnownTransaction | None:
         """Where a transaction runs or ran, if it is known."""
-        if (connector := self.charger.find_transaction(transaction_id)) is not None:
-            return KnownTransaction(connector.id, running=True)
-        for connector in self.charger.connectors.values():
-            if connector.last_transaction and connector.last_transaction.id == transaction_id:
-                return KnownTransaction(connector.id, running=False)
-        return None
+        place = self.charger.transaction_place(transaction_id)
+        return None if place is None else KnownTransaction(*place)
 
     def meter_values(
         self, connector_id: int, transaction_id: int | str | None, samples: list[MeterSample]
@@ -273,15 +244,7 @@ class ChargerLink:
     def security_event(self, kind: str, timestamp: datetime, info: str | None) -> None:
         """Log a security event and tell automations (tampering, failed updates...)."""
         _LOGGER.warning("%s: security event %s: %s", self.cp_id, kind, info or "")
-        self._central.fire(
-            EVENT_SECURITY,
-            {
-                "cp_id": self.cp_id,
-                "type": kind,
-                "timestamp": format_timestamp(timestamp),
-                "tech_info": info,
-            },
-        )
+        self._central.fire(*events.security_event(self.cp_id, kind, timestamp, info))
 
     # Helpers
 
@@ -311,26 +274,7 @@ class ChargerLink:
         self.charger.notify(connector_id)
         self._central.save(save_in)
 
-    def _event_data(self, transaction: Transaction) -> dict[str, object]:
-        return {
-            "cp_id": self.cp_id,
-            "connector_id": transaction.connector_id,
-            "transaction_id": transaction.id,
-            "id_tag": transaction.id_tag,
-            "started_at": format_timestamp(transaction.started_at),
-            "meter_start_wh": transaction.meter_start_wh,
-        }
-
     def _log_unknown_transaction(self, transaction_id: int | str, action: str) -> None:
         if transaction_id not in self._unknown_transactions:
             self._unknown_transactions.add(transaction_id)
             _LOGGER.warning("%s: %s for unknown transaction %s", self.cp_id, action, transaction_id)
-
-
-def _same_start(transaction: Transaction, start: TransactionStart) -> bool:
-    """Whether ``start`` is the start of ``transaction`` sent again."""
-    return (transaction.id_tag, transaction.meter_start_wh, transaction.started_at) == (
-        start.id_tag,
-        start.meter_start_wh,
-        start.timestamp,
-    )

@@ -79,6 +79,17 @@ class Connector:
         """The running session, else the last one (its values stay visible)."""
         return self.transaction or self.last_transaction
 
+    def end_session(
+        self, at: datetime, meter_stop_wh: float | None, reason: str | None
+    ) -> Transaction:
+        """Close the open session, which stays visible as the last one."""
+        if (transaction := self.transaction) is None:
+            raise ValueError(f"connector {self.id} has no open session")
+        transaction.close(at, meter_stop_wh, reason)
+        self.transaction = None
+        self.last_transaction = transaction
+        return transaction
+
     def apply_samples(
         self, samples: list[MeterSample], received: datetime, max_kw: float
     ) -> set[str]:
@@ -204,6 +215,15 @@ class Charger:
         for connector in self.connectors.values():
             if connector.transaction is not None and connector.transaction.id == transaction_id:
                 return connector
+        return None
+
+    def transaction_place(self, transaction_id: int | str) -> tuple[int, bool] | None:
+        """The connector a transaction runs (True) or last ran (False) on, if it is known."""
+        if (connector := self.find_transaction(transaction_id)) is not None:
+            return connector.id, True
+        for connector in self.connectors.values():
+            if connector.last_transaction and connector.last_transaction.id == transaction_id:
+                return connector.id, False
         return None
 
     def subscribe(self, connector_id: int, listener: Listener) -> Callable[[], None]:

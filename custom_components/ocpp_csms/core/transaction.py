@@ -128,6 +128,32 @@ class Transaction:
         if (reading := self.meter.reading) is not None:
             self.meter_last_wh = round(reading * 1000, 6)
 
+    def is_start(
+        self, id_tag: str | None, meter_start_wh: float | None, timestamp: datetime
+    ) -> bool:
+        """Whether a start with these values is this session's start sent again."""
+        return (self.id_tag, self.meter_start_wh, self.started_at) == (
+            id_tag,
+            meter_start_wh,
+            timestamp,
+        )
+
+    def follow_idle(self, idle: bool, at: datetime) -> bool:
+        """Follow the connector saying it is free (or not); True when it just went free."""
+        if not idle:
+            self.idle_since = None
+            return False
+        if self.idle_since is not None:
+            return False
+        self.idle_since = at
+        return True
+
+    def close(self, at: datetime, meter_stop_wh: float | None, reason: str | None) -> None:
+        """End the session (without a stop reading, at its last reading; reason: Local)."""
+        self.stopped_at = at
+        self.meter_stop_wh = meter_stop_wh if meter_stop_wh is not None else self.meter_last_wh
+        self.reason = reason or "Local"
+
     def duration_s(self, now: datetime) -> float:
         """Seconds from start to stop (or to now while it runs)."""
         end = self.stopped_at or self.idle_since or now
