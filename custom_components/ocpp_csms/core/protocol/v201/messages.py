@@ -8,7 +8,6 @@ import logging
 from typing import Any
 
 from ocpp.exceptions import (
-    OccurrenceConstraintViolationError,
     OCPPError,
     PropertyConstraintViolationError,
 )
@@ -20,8 +19,8 @@ from ocpp.v201.enums import (
 
 from ...capabilities import BootInfo
 from ..device_model import Report, VariableRef
-from ..evse import EventSequence, EvseState, station_status
-from ..incoming import MAX_CONNECTOR_ID, StatusReport, TransactionStart, TransactionStop
+from ..evse import EvseState, station_status
+from ..incoming import MAX_CONNECTOR_ID, StatusReport
 from ..ocpp_library import on
 from ..session import OcppSession
 from ..wire import (
@@ -31,10 +30,8 @@ from ..wire import (
 from .convert import (
     MessageTypeNotSupportedError,
     error_code,
-    register_wh,
     remember,
     samples_of,
-    transaction_event_result,
 )
 
 _LOGGER = logging.getLogger(__name__)
@@ -44,12 +41,10 @@ class StationMessages(OcppSession):
     """The station's messages: checked, then applied through the handler."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        """Start with no EVSE, transaction or report known."""
+        """Start with no EVSE, id token or report known."""
         super().__init__(*args, **kwargs)
         self._evses: dict[int, EvseState] = {}
-        self._sequences: dict[str, EventSequence] = {}
         self._reports: dict[int, Report] = {}
-        self._remote_starts: dict[int, str] = {}  # remoteStartId → the id token we sent
         self._token_types: dict[str, str] = {}  # id token → the type the station uses
 
     def check_call(self, action: str, payload: dict[str, Any]) -> None:
@@ -57,7 +52,6 @@ class StationMessages(OcppSession):
         if action == "TransactionEvent":
             evse = payload.get("evse")
             self._check_evse(evse.get("id") if isinstance(evse, dict) else None, 1)
-            self._check_transaction_evse(payload)
         elif action in ("StatusNotification", "MeterValues"):
             self._check_evse(payload.get("evseId"), 1 if action == "StatusNotification" else 0)
 
@@ -67,18 +61,6 @@ class StationMessages(OcppSession):
             raise PropertyConstraintViolationError(
                 description=f"evseId {evse_id} is outside {lowest}..{MAX_CONNECTOR_ID}"
             )
-
-    def _check_transaction_evse(self, payload: dict[str, Any]) -> None:
-        """The first event of a transaction must say where it runs (OCPP: evse in Started)."""
-        info = payload.get("transactionInfo")
-        if not isinstance(info, dict) or payload.get("evse") or payload.get("eventType") == "Ended":
-            return
-        transaction_id = info.get("transactionId")
-        if isinstance(transaction_id, str) and self.handler.known_transaction(transaction_id):
-            return
-        raise OccurrenceConstraintViolationError(
-            description=f"evse is required: transaction {transaction_id} is not known yet"
-        )
 
     def message_type_error(self, message_type: Any) -> OCPPError:
         """OCPP-J 2.0.1 names this error MessageTypeNotSupported."""
@@ -124,100 +106,6 @@ class StationMessages(OcppSession):
         """Authorize an id token."""
         status = self.handler.authorize(self._token(id_token))
         return call_result.Authorize(id_token_info={"status": status})
-
-    @on(Action.transaction_event)
-    def on_transaction_event(
-        self,
-        event_type: str,
-        timestamp: str,
-        trigger_reason: str,
-        seq_no: int,
-        transaction_info: dict[str, Any],
-        **kwargs: Any,
-    ) -> call_result.TransactionEvent:
-        """Open, update or close a transaction; resent events change nothing."""
-        transaction_id = str(transaction_info["transaction_id"])
-        id_token = kwargs.get("id_token")
-        id_tag = self._token(id_token) if id_token else None
-        if (sequence := self._sequences.get(transaction_id)) is None:
-            sequence = remember(self._sequences, transaction_id, EventSequence())
-        if not sequence.add(seq_no):
-            _LOGGER.debug("%s: TransactionEvent %s/%s again", self.id, transaction_id, seq_no)
-            status = None if id_tag is None else self.handler.authorize(id_tag)
-            return transaction_event_result(status)
-        remote_start_id = transaction_info.get("remote_start_id")
-        if id_tag is None and remote_start_id is not None:
-            id_tag = self._remote_starts.pop(remote_start_id, None)
-        evse = kwargs.get("evse") or {}
-        known = self.handler.known_transaction(transaction_id)
-        connector_id = evse.get("id") or (known and known.connector_id)
-        when = parse_timestamp(timestamp)
-        samples = samples_of(kwargs.get("meter_value") or [])
-        offline = bool(kwargs.get("offline"))
-        _LOGGER.debug(
-            "%s: transaction %s %s (%s, seqNo %s%s)",
-            self.id,
-            transaction_id,
-            event_type,
-            trigger_reason,
-            seq_no,
-            ", offline" if offline else "",
-        )
-        if event_type == "Ended":
-            status = self.handler.stop_transaction(
-                TransactionStop(
-                    transaction_id=transaction_id,
-                    meter_stop_wh=register_wh(samples, "Transaction.End"),
-                    timestamp=when,
-                    reason=transaction_info.get("stopped_reason"),
-                    id_tag=id_tag,
-                    samples=tuple(samples),
-                )
-            )
-            if known is not None and known.running and not offline:
-                self._ended(transaction_id, known.connector_id, when)
-            self._report_gaps(transaction_id)
-            return transaction_event_result(status)
-        assert connector_id  # checked before (check_call)  # noqa: S101
-        _, status = self.handler.start_transaction(
-            TransactionStart(
-                connector_id=connector_id,
-                id_tag=id_tag,
-                meter_start_wh=(
-                    register_wh(samples, "Transaction.Begin") if event_type == "Started" else None
-                ),
-                timestamp=when,
-                reservation_id=kwargs.get("reservation_id"),
-                transaction_id=transaction_id,
-            )
-        )
-        if samples:
-            self.handler.meter_values(connector_id, transaction_id, samples)
-        finished = known is not None and not known.running
-        if not (offline or finished):  # replayed or late events do not tell the current state
-            evse_state = self._evse(connector_id)
-            evse_state.started(transaction_id)
-            if (charging_state := transaction_info.get("charging_state")) is not None:
-                evse_state.charging(charging_state)
-            self._report_status(connector_id, when)
-        return transaction_event_result(status)
-
-    def _ended(self, transaction_id: str, connector_id: int, when: datetime) -> None:
-        """The running transaction of an EVSE ended: it is finishing until unplugged."""
-        evse_state = self._evse(connector_id)
-        if evse_state.transaction_id in (transaction_id, None):
-            evse_state.stopped()
-            self._report_status(connector_id, when)
-
-    def _report_gaps(self, transaction_id: str) -> None:
-        sequence = self._sequences.pop(transaction_id, EventSequence())
-        if missing := sequence.missing():
-            _LOGGER.warning(
-                "%s: transaction %s ended, but its events %s never arrived",
-                self.id,
-                transaction_id,
-                ", ".join(map(str, missing)),
-            )
 
     @on(Action.meter_values)
     def on_meter_values(

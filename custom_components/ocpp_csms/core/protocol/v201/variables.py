@@ -28,12 +28,12 @@ from .convert import (
     capabilities_from,
     variable_ref,
 )
-from .messages import StationMessages
+from .transactions import TransactionEvents
 
 _LOGGER = logging.getLogger(__name__)
 
 
-class DeviceModelCommands(StationMessages):
+class DeviceModelCommands(TransactionEvents):
     """GetVariables, SetVariables and GetBaseReport, as the neutral configuration commands."""
 
     async def change_configuration(self, key: str, value: str) -> str:
