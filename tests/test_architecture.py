@@ -44,6 +44,7 @@ LAYERS: dict[str, int] = {
     # Entities, then what Home Assistant loads: platforms, actions, flows, diagnostics.
     "entity": 6,
     "sensor_descriptions": 6,
+    "measurand_sensors": 6,
     "__init__": 7,
     "binary_sensor": 7,
     "button": 7,

@@ -24,7 +24,7 @@ import yaml
 
 from custom_components.ocpp_csms.const import DOMAIN
 from custom_components.ocpp_csms.core.measurands import MEASURAND_NAMES, measurand_key
-from custom_components.ocpp_csms.sensor_descriptions import measurand_description
+from custom_components.ocpp_csms.measurand_sensors import measurand_description
 
 ROOT = Path(__file__).parent.parent
 COMPONENT = ROOT / "custom_components" / DOMAIN

@@ -15,12 +15,12 @@ from homeassistant.util import dt as dt_util
 from .core.protocol.wire import map_datetimes
 from .entity import OcppEntity, platform_setup, table_builder
 from .entity_factory import EntityRequest
+from .measurand_sensors import measurand_description
 from .sensor_descriptions import (
     CHARGER_SENSORS,
     CHARGING_PLAN,
     CONNECTOR_SENSORS,
     OcppSensorDescription,
-    measurand_description,
 )
 
 PARALLEL_UPDATES = 0

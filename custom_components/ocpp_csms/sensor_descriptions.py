@@ -1,11 +1,9 @@
-"""Which sensors a charger and its connectors have: the tables, and one per measurand."""
+"""Which sensors a charger and its connectors have; measurands get theirs in measurand_sensors."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -13,22 +11,12 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import (
-    PERCENTAGE,
-    REVOLUTIONS_PER_MINUTE,
     EntityCategory,
-    UnitOfApparentPower,
-    UnitOfElectricCurrent,
-    UnitOfElectricPotential,
     UnitOfEnergy,
-    UnitOfFrequency,
-    UnitOfPower,
-    UnitOfReactivePower,
-    UnitOfTemperature,
     UnitOfTime,
 )
 from homeassistant.util import dt as dt_util
 
-from .core.measurands import DISTINCT_LOCATIONS, measurand_key
 from .core.model import Charger, Connector
 from .entity import OcppEntityDescription, takes_profiles
 
@@ -68,19 +56,6 @@ class OcppSensorDescription(OcppEntityDescription, SensorEntityDescription):
     """A sensor read from the model."""
 
 
-def _one_of(options: list[str], fallback: str | None) -> Callable[[str | None], str | None]:
-    def pick(value: str | None) -> str | None:
-        if value is None or value in options:
-            return value
-        return fallback
-
-    return pick
-
-
-_status = _one_of(CONNECTOR_STATUSES, None)
-_error_code = _one_of(ERROR_CODES, "other_error")
-
-
 def _session_duration(_charger: Charger, connector: Connector) -> float | None:
     if (session := connector.session) is None:
         return None
@@ -91,27 +66,38 @@ def _running_transaction_id(_charger: Charger, connector: Connector) -> str | No
     return str(connector.running.id) if connector.running else None
 
 
-def _status_sensor(
-    translation_key: str, category: EntityCategory | None = None
+def _enum_sensor(
+    key: str,
+    translation_key: str,
+    options: list[str],
+    fallback: str | None,
+    category: EntityCategory | None,
 ) -> OcppSensorDescription:
+    """A connector's status or error code: one of ``options``, else ``fallback``."""
+
+    def pick(_charger: Charger, connector: Connector) -> str | None:
+        value: str | None = getattr(connector, key)
+        return value if value is None or value in options else fallback
+
     return OcppSensorDescription(
-        key="status",
+        key=key,
         translation_key=translation_key,
         device_class=SensorDeviceClass.ENUM,
-        options=CONNECTOR_STATUSES,
+        options=options,
         entity_category=category,
-        value_fn=lambda _charger, connector: _status(connector.status),
+        value_fn=pick,
     )
 
 
+def _status_sensor(
+    translation_key: str, category: EntityCategory | None = None
+) -> OcppSensorDescription:
+    return _enum_sensor("status", translation_key, CONNECTOR_STATUSES, None, category)
+
+
 def _error_code_sensor(translation_key: str) -> OcppSensorDescription:
-    return OcppSensorDescription(
-        key="error_code",
-        translation_key=translation_key,
-        device_class=SensorDeviceClass.ENUM,
-        options=ERROR_CODES,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda _charger, connector: _error_code(connector.error_code),
+    return _enum_sensor(
+        "error_code", translation_key, ERROR_CODES, "other_error", EntityCategory.DIAGNOSTIC
     )
 
 
@@ -183,119 +169,6 @@ CONNECTOR_SENSORS: tuple[OcppSensorDescription, ...] = (
         value_fn=lambda _charger, connector: connector.running and connector.running.id_tag,
     ),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Measurand:
-    device_class: SensorDeviceClass | None
-    unit: str | None
-    state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT
-    enabled: bool = True
-    diagnostic: bool = False
-    precision: int | None = None
-
-
-_ENERGY = _Measurand(
-    SensorDeviceClass.ENERGY,
-    UnitOfEnergy.KILO_WATT_HOUR,
-    SensorStateClass.TOTAL_INCREASING,
-    precision=3,
-)
-_REACTIVE_ENERGY = _Measurand(None, "kvarh", SensorStateClass.TOTAL_INCREASING, enabled=False)
-_INTERVAL_ENERGY = _Measurand(
-    SensorDeviceClass.ENERGY, UnitOfEnergy.KILO_WATT_HOUR, None, enabled=False
-)
-_CURRENT = _Measurand(SensorDeviceClass.CURRENT, UnitOfElectricCurrent.AMPERE, precision=1)
-_POWER = _Measurand(SensorDeviceClass.POWER, UnitOfPower.WATT, precision=0)
-_REACTIVE_POWER = _Measurand(
-    SensorDeviceClass.REACTIVE_POWER, UnitOfReactivePower.VOLT_AMPERE_REACTIVE, enabled=False
-)
-
-# Known measurands by OCPP name; anything else gets a plain sensor in the reported unit.
-MEASURANDS: dict[str, _Measurand] = {
-    "Energy.Active.Import.Register": _ENERGY,
-    "Energy.Active.Export.Register": _Measurand(
-        SensorDeviceClass.ENERGY,
-        UnitOfEnergy.KILO_WATT_HOUR,
-        SensorStateClass.TOTAL_INCREASING,
-        enabled=False,
-        precision=3,
-    ),
-    "Energy.Reactive.Import.Register": _REACTIVE_ENERGY,
-    "Energy.Reactive.Export.Register": _REACTIVE_ENERGY,
-    "Energy.Active.Import.Interval": _INTERVAL_ENERGY,
-    "Energy.Active.Export.Interval": _INTERVAL_ENERGY,
-    "Energy.Reactive.Import.Interval": _Measurand(None, "kvarh", None, enabled=False),
-    "Energy.Reactive.Export.Interval": _Measurand(None, "kvarh", None, enabled=False),
-    "Power.Active.Import": _POWER,
-    "Power.Active.Export": _Measurand(
-        SensorDeviceClass.POWER, UnitOfPower.WATT, enabled=False, precision=0
-    ),
-    "Power.Offered": _Measurand(
-        SensorDeviceClass.POWER, UnitOfPower.WATT, diagnostic=True, precision=0
-    ),
-    "Power.Reactive.Import": _REACTIVE_POWER,
-    "Power.Reactive.Export": _REACTIVE_POWER,
-    "Power.Apparent": _Measurand(
-        SensorDeviceClass.APPARENT_POWER, UnitOfApparentPower.VOLT_AMPERE, enabled=False
-    ),
-    "Power.Factor": _Measurand(SensorDeviceClass.POWER_FACTOR, None, enabled=False),
-    "Current.Import": _CURRENT,
-    "Current.Export": _Measurand(
-        SensorDeviceClass.CURRENT, UnitOfElectricCurrent.AMPERE, enabled=False
-    ),
-    "Current.Offered": _Measurand(
-        SensorDeviceClass.CURRENT, UnitOfElectricCurrent.AMPERE, diagnostic=True, precision=1
-    ),
-    "Voltage": _Measurand(SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.VOLT, precision=1),
-    "Frequency": _Measurand(SensorDeviceClass.FREQUENCY, UnitOfFrequency.HERTZ, enabled=False),
-    "Temperature": _Measurand(
-        SensorDeviceClass.TEMPERATURE, UnitOfTemperature.CELSIUS, diagnostic=True, precision=1
-    ),
-    "SoC": _Measurand(SensorDeviceClass.BATTERY, PERCENTAGE, precision=0),
-    "RPM": _Measurand(None, REVOLUTIONS_PER_MINUTE, enabled=False, diagnostic=True),
-}
-
-
-def _variant(phase: str | None, location: str | None) -> str:
-    parts = [phase] if phase else []
-    if location in DISTINCT_LOCATIONS:
-        parts.append(location)
-    return " ".join(parts)
-
-
-@cache
-def measurand_description(
-    key: str, measurand: str, phase: str | None, location: str | None, unit: str | None
-) -> OcppSensorDescription:
-    """Describe the sensor of one measurand key (the same key always gets the same one)."""
-    meta = MEASURANDS.get(measurand)
-    variant = _variant(phase, location)
-    if meta is None:
-        translation_key = "measurand_variant" if variant else "measurand"
-        placeholders = {"measurand": measurand, "variant": variant}
-        meta = _Measurand(None, unit, enabled=False)
-    else:
-        base = measurand_key(measurand)
-        translation_key = f"{base}_variant" if variant else base
-        placeholders = {"variant": variant} if variant else {}
-
-    def read(_charger: Charger, connector: Connector) -> float | None:
-        sample = connector.meter.get(key)
-        return sample.value if sample else None
-
-    return OcppSensorDescription(
-        key=key,
-        translation_key=translation_key,
-        translation_placeholders=placeholders,
-        device_class=meta.device_class,
-        state_class=meta.state_class,
-        native_unit_of_measurement=meta.unit,
-        suggested_display_precision=meta.precision,
-        entity_registry_enabled_default=meta.enabled,
-        entity_category=EntityCategory.DIAGNOSTIC if meta.diagnostic else None,
-        value_fn=read,
-    )
 
 
 def _next_planned_start(_charger: Charger, connector: Connector) -> datetime | None:
