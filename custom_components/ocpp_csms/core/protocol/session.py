@@ -35,7 +35,7 @@ from .errors import (
     InvalidRequestError,
 )
 from .interface import ChargePointCommands, ChargePointHandler
-from .ocpp_library import LibraryChargePoint, call_payload
+from .ocpp_library import LibraryChargePoint, call_payload, on
 from .outgoing import DataTransferAnswer
 from .wire import format_timestamp, utc_now
 
@@ -167,10 +167,11 @@ class OcppSession(LibraryChargePoint, ChargePointCommands):
         status, interval = self.handler.boot(info)
         return {"current_time": format_timestamp(utc_now()), "interval": interval, "status": status}
 
-    def heartbeat_answer(self) -> str:
+    @on("Heartbeat")
+    def on_heartbeat(self) -> Any:
         """A Heartbeat: the charger is alive; the answer is the central system's time."""
         self.handler.heartbeat()
-        return format_timestamp(utc_now())
+        return self.results.Heartbeat(current_time=format_timestamp(utc_now()))
 
     def check_call(self, action: str, payload: dict[str, Any]) -> None:
         """Raise the OCPPError for a CALL the adapter refuses before it is handled."""

@@ -58,11 +58,6 @@ class ChargerMessages(OcppSession):
         )
         return call_result.BootNotification(**self.boot_answer(info))
 
-    @on(Action.heartbeat)
-    def on_heartbeat(self) -> call_result.Heartbeat:
-        """Answer with the central system's time."""
-        return call_result.Heartbeat(current_time=self.heartbeat_answer())
-
     @on(Action.status_notification)
     def on_status_notification(
         self, connector_id: int, error_code: str, status: str, **kwargs: Any

@@ -87,11 +87,6 @@ class StationMessages(OcppSession):
         _LOGGER.debug("%s: booted (%s)", self.id, reason)
         return call_result.BootNotification(**self.boot_answer(info))
 
-    @on(Action.heartbeat)
-    def on_heartbeat(self) -> call_result.Heartbeat:
-        """Answer with the central system's time."""
-        return call_result.Heartbeat(current_time=self.heartbeat_answer())
-
     @on(Action.status_notification)
     def on_status_notification(
         self, timestamp: str, connector_status: str, evse_id: int, connector_id: int, **_: Any
