@@ -12,326 +12,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import DAY, booted, connect
-
-TX_PROFILE_CAMEL = {
-    "chargingProfileId": 7,
-    "stackLevel": 2,
-    "chargingProfilePurpose": "TxProfile",
-    "chargingProfileKind": "Relative",
-    "chargingSchedule": {
-        "chargingRateUnit": "A",
-        "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 10}],
-    },
-}
-TX_PROFILE_RECEIVED = {
-    "charging_profile_id": 7,
-    "stack_level": 2,
-    "charging_profile_purpose": "TxProfile",
-    "charging_profile_kind": "Relative",
-    "charging_schedule": {
-        "charging_rate_unit": "A",
-        "charging_schedule_period": [{"start_period": 0, "limit": 10.0}],
-    },
-}
-ABSOLUTE_PROFILE = {
-    "charging_profile_id": 12,
-    "stack_level": 3,
-    "charging_profile_purpose": "TxDefaultProfile",
-    "charging_profile_kind": "Absolute",
-    "valid_to": "2030-01-02T00:00:00+01:00",
-    "charging_schedule": {
-        "charging_rate_unit": "A",
-        "start_schedule": "2030-01-01T22:00:00Z",
-        "duration": 7200,
-        "charging_schedule_period": [
-            {"start_period": 0, "limit": 16, "number_phases": 3},
-            {"start_period": 3600, "limit": 6.5},
-        ],
-        "min_charging_rate": 6,
-    },
-}
-ABSOLUTE_PROFILE_RECEIVED = {
-    "charging_profile_id": 12,
-    "stack_level": 3,
-    "charging_profile_purpose": "TxDefaultProfile",
-    "charging_profile_kind": "Absolute",
-    "valid_to": "2030-01-01T23:00:00.000Z",
-    "charging_schedule": {
-        "duration": 7200,
-        "start_schedule": "2030-01-01T22:00:00.000Z",
-        "charging_rate_unit": "A",
-        "charging_schedule_period": [
-            {"start_period": 0, "limit": 16.0, "number_phases": 3},
-            {"start_period": 3600, "limit": 6.5},
-        ],
-        "min_charging_rate": 6.0,
-    },
-}
-
-ACCEPTED = {"status": "Accepted"}
-
-# service, service data, OCPP action the charger receives, its payload, the action's response
-CASES: list[tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]] = [
-    (
-        "remote_start",
-        {"connector_id": 1, "id_tag": "CARD-1"},
-        "RemoteStartTransaction",
-        {"connector_id": 1, "id_tag": "CARD-1"},
-        ACCEPTED,
-    ),
-    (
-        "remote_start",
-        {"charging_profile": TX_PROFILE_CAMEL},
-        "RemoteStartTransaction",
-        {"connector_id": 1, "id_tag": "HomeAssistant", "charging_profile": TX_PROFILE_RECEIVED},
-        ACCEPTED,
-    ),
-    (
-        "remote_stop",
-        {"transaction_id": 5},
-        "RemoteStopTransaction",
-        {"transaction_id": 5},
-        ACCEPTED,
-    ),
-    ("reset", {"type": "hard"}, "Reset", {"type": "Hard"}, ACCEPTED),
-    ("reset", {}, "Reset", {"type": "Soft"}, ACCEPTED),
-    ("unlock_connector", {}, "UnlockConnector", {"connector_id": 1}, {"status": "Unlocked"}),
-    (
-        "change_availability",
-        {"type": "inoperative"},
-        "ChangeAvailability",
-        {"connector_id": 0, "type": "Inoperative"},
-        ACCEPTED,
-    ),
-    (
-        "change_availability",
-        {"connector_id": 1, "type": "operative"},
-        "ChangeAvailability",
-        {"connector_id": 1, "type": "Operative"},
-        ACCEPTED,
-    ),
-    (
-        "change_configuration",
-        {"key": "HeartbeatInterval", "value": 60},
-        "ChangeConfiguration",
-        {"key": "HeartbeatInterval", "value": "60"},
-        ACCEPTED,
-    ),
-    (
-        "change_configuration",
-        {"key": "LocalAuthorizeOffline", "value": True},
-        "ChangeConfiguration",
-        {"key": "LocalAuthorizeOffline", "value": "true"},
-        ACCEPTED,
-    ),
-    (
-        "get_configuration",
-        {"keys": ["MeterValueSampleInterval", "ChargeProfileMaxStackLevel", "Nope"]},
-        "GetConfiguration",
-        {"key": ["MeterValueSampleInterval", "ChargeProfileMaxStackLevel", "Nope"]},
-        {
-            "configuration": {"MeterValueSampleInterval": "60", "ChargeProfileMaxStackLevel": "8"},
-            "readonly": ["ChargeProfileMaxStackLevel"],
-            "unknown_keys": ["Nope"],
-        },
-    ),
-    ("clear_cache", {}, "ClearCache", {}, ACCEPTED),
-    (
-        "data_transfer",
-        {"vendor_id": "com.acme", "message_id": "ping", "data": {"n": 1}},
-        "DataTransfer",
-        {"vendor_id": "com.acme", "message_id": "ping", "data": '{"n": 1}'},
-        {"status": "Accepted", "data": "pong"},
-    ),
-    (
-        "trigger_message",
-        {"requested_message": "MeterValues", "connector_id": 1},
-        "TriggerMessage",
-        {"requested_message": "MeterValues", "connector_id": 1},
-        ACCEPTED,
-    ),
-    (
-        "trigger_message",
-        {"requested_message": "Heartbeat"},
-        "TriggerMessage",
-        {"requested_message": "Heartbeat"},
-        ACCEPTED,
-    ),
-    (
-        "set_charging_profile",
-        {"limit": 10},  # the whole charger: the limit of its one connector
-        "SetChargingProfile",
-        {
-            "connector_id": 1,
-            "cs_charging_profiles": {
-                "charging_profile_id": 1001,
-                "stack_level": 0,
-                "charging_profile_purpose": "TxDefaultProfile",
-                "charging_profile_kind": "Relative",
-                "charging_schedule": {
-                    "charging_rate_unit": "A",
-                    "charging_schedule_period": [{"start_period": 0, "limit": 10.0}],
-                },
-            },
-        },
-        ACCEPTED,
-    ),
-    (
-        "set_charging_profile",
-        {"connector_id": 1, "charging_profile": ABSOLUTE_PROFILE},
-        "SetChargingProfile",
-        {"connector_id": 1, "cs_charging_profiles": ABSOLUTE_PROFILE_RECEIVED},
-        ACCEPTED,
-    ),
-    (
-        "set_charging_profile",
-        {"connector_id": 1, "charging_profile": {**TX_PROFILE_CAMEL, "transactionId": "5"}},
-        "SetChargingProfile",
-        {"connector_id": 1, "cs_charging_profiles": {**TX_PROFILE_RECEIVED, "transaction_id": 5}},
-        ACCEPTED,
-    ),
-    (
-        "clear_charging_profile",
-        {"id": 1000},
-        "ClearChargingProfile",
-        {"id": 1000},
-        ACCEPTED,
-    ),
-    (
-        "clear_charging_profile",
-        {"connector_id": 1, "purpose": "TxDefaultProfile", "stack_level": 1},
-        "ClearChargingProfile",
-        {"connector_id": 1, "charging_profile_purpose": "TxDefaultProfile", "stack_level": 1},
-        ACCEPTED,
-    ),
-    (
-        "get_composite_schedule",
-        {"connector_id": 1, "duration": 3600, "unit": "A"},
-        "GetCompositeSchedule",
-        {"connector_id": 1, "duration": 3600, "charging_rate_unit": "A"},
-        {
-            "status": "Accepted",
-            "connector_id": 1,
-            "schedule_start": f"{DAY}T12:00:00+00:00",
-            "charging_schedule": {
-                "duration": 3600,
-                "charging_rate_unit": "A",
-                "charging_schedule_period": [{"start_period": 0, "limit": 16.0}],
-            },
-        },
-    ),
-    (
-        "update_firmware",
-        {
-            "location": "https://example.com/fw.bin",
-            "retrieve_date": "2030-02-01T10:00:00+00:00",
-            "retries": 3,
-            "retry_interval": 60,
-        },
-        "UpdateFirmware",
-        {
-            "location": "https://example.com/fw.bin",
-            "retrieve_date": "2030-02-01T10:00:00.000Z",
-            "retries": 3,
-            "retry_interval": 60,
-        },
-        ACCEPTED,
-    ),
-    (
-        "get_diagnostics",
-        {
-            "location": "ftp://example.com/diag/",
-            "start_time": "2025-01-01T00:00:00Z",
-            "stop_time": "2025-01-02T00:00:00Z",
-        },
-        "GetDiagnostics",
-        {
-            "location": "ftp://example.com/diag/",
-            "start_time": "2025-01-01T00:00:00.000Z",
-            "stop_time": "2025-01-02T00:00:00.000Z",
-        },
-        {"status": "Accepted", "file_name": "diagnostics.zip"},
-    ),
-    (
-        "reserve_now",
-        {
-            "connector_id": 1,
-            "expiry_date": "2030-01-01T13:00:00Z",
-            "id_tag": "CARD-1",
-            "reservation_id": 42,
-            "parent_id_tag": "FLEET",
-        },
-        "ReserveNow",
-        {
-            "connector_id": 1,
-            "expiry_date": "2030-01-01T13:00:00.000Z",
-            "id_tag": "CARD-1",
-            "reservation_id": 42,
-            "parent_id_tag": "FLEET",
-        },
-        {"status": "Accepted", "reservation_id": 42},
-    ),
-    (
-        "cancel_reservation",
-        {"reservation_id": 42},
-        "CancelReservation",
-        {"reservation_id": 42},
-        ACCEPTED,
-    ),
-    (
-        "send_local_list",
-        {
-            "list_version": 3,
-            "local_authorization_list": [
-                "CARD-1",
-                {"idTag": "CARD-2", "idTagInfo": {"status": "Blocked"}},
-                {
-                    "id_tag": "CARD-3",
-                    "id_tag_info": {
-                        "status": "Accepted",
-                        "expiry_date": "2031-01-01T00:00:00Z",
-                        "parent_id_tag": "FLEET",
-                    },
-                },
-            ],
-        },
-        "SendLocalList",
-        {
-            "list_version": 3,
-            "update_type": "Full",
-            "local_authorization_list": [
-                {"id_tag": "CARD-1", "id_tag_info": {"status": "Accepted"}},
-                {"id_tag": "CARD-2", "id_tag_info": {"status": "Blocked"}},
-                {
-                    "id_tag": "CARD-3",
-                    "id_tag_info": {
-                        "status": "Accepted",
-                        "expiry_date": "2031-01-01T00:00:00.000Z",
-                        "parent_id_tag": "FLEET",
-                    },
-                },
-            ],
-        },
-        ACCEPTED,
-    ),
-    (
-        "send_local_list",
-        {
-            "list_version": 4,
-            "update_type": "differential",
-            "local_authorization_list": [{"id_tag": "CARD-2"}],
-        },
-        "SendLocalList",
-        {
-            "list_version": 4,
-            "update_type": "Differential",
-            "local_authorization_list": [{"id_tag": "CARD-2"}],
-        },
-        ACCEPTED,
-    ),
-    ("get_local_list_version", {}, "GetLocalListVersion", {}, {"list_version": 7}),
-]
+from .action_cases import CASES_16, CASES_201, GENERATED
+from .charge_point import booted, connect
+from .charge_point_201 import connect_booted
 
 
 def charger_device_id(hass: HomeAssistant, identifier: str = "CP1") -> str:
@@ -348,28 +31,39 @@ async def call_action(
     )
 
 
+VERSION_CASES = [("1.6", *case) for case in CASES_16] + [("2.0.1", *case) for case in CASES_201]
+
+
 @pytest.mark.parametrize(
-    ("service", "data", "action", "payload", "expected"),
-    CASES,
-    ids=[f"{case[0]}-{index}" for index, case in enumerate(CASES)],
+    ("version", "service", "data", "action", "payload", "expected"),
+    VERSION_CASES,
+    ids=[f"{case[0]}-{case[1]}-{index}" for index, case in enumerate(VERSION_CASES)],
 )
 async def test_action(
     hass: HomeAssistant,
     central: MockConfigEntry,
     port: int,
+    version: str,
     service: str,
     data: dict[str, Any],
     action: str,
     payload: dict[str, Any],
     expected: dict[str, Any],
 ) -> None:
-    """The charger receives exactly the OCPP request; the caller gets its answer."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    """The charger receives exactly its version's OCPP request; the caller gets its answer."""
+    async with connect_booted(hass, port, "CP1", version) as cp:
         before = len(cp.calls(action))
         response = await call_action(hass, service, {"device_id": charger_device_id(hass), **data})
-        assert cp.calls(action)[before:] == [payload]
+        received = cp.calls(action)[before:]
+        generated = [{key: sent.pop(key) for key in GENERATED if key in sent} for sent in received]
+        assert received == [payload]
+        assert all(isinstance(value, int) and value > 0 for value in generated[0].values())
         assert response == expected
+
+
+async def test_every_version_covers_every_action() -> None:
+    """The 2.0.1 table covers the same actions as the 1.6 one."""
+    assert {case[0] for case in CASES_201} == {case[0] for case in CASES_16}
 
 
 async def test_every_action_is_registered(hass: HomeAssistant, central: MockConfigEntry) -> None:
@@ -397,7 +91,7 @@ async def test_every_action_is_registered(hass: HomeAssistant, central: MockConf
         "update_firmware",
     }
     assert ocpp_16_commands <= services.keys()
-    assert {case[0] for case in CASES} == ocpp_16_commands
+    assert {case[0] for case in CASES_16} == ocpp_16_commands
 
 
 async def test_status_only_when_asked(
