@@ -8,6 +8,24 @@ from .charge_point import DAY
 
 type Case = tuple[str, dict[str, Any], str, dict[str, Any], dict[str, Any]]
 
+
+def limit_request(limit: float, connector_id: int = 1) -> dict[str, Any]:
+    """The SetChargingProfile a 1.6 connector gets for a current limit (its TxDefaultProfile)."""
+    return {
+        "connector_id": connector_id,
+        "cs_charging_profiles": {
+            "charging_profile_id": 1000 + connector_id,
+            "stack_level": 0,
+            "charging_profile_purpose": "TxDefaultProfile",
+            "charging_profile_kind": "Relative",
+            "charging_schedule": {
+                "charging_rate_unit": "A",
+                "charging_schedule_period": [{"start_period": 0, "limit": limit}],
+            },
+        },
+    }
+
+
 TX_PROFILE_CAMEL = {
     "chargingProfileId": 7,
     "stackLevel": 2,
@@ -105,8 +123,29 @@ RESERVATION_CALL = (
     },
 )
 
+# Requests that are the same in both versions.
+COMMON_CASES: list[Case] = [
+    ("clear_cache", {}, "ClearCache", {}, ACCEPTED),
+    (
+        "data_transfer",
+        {"vendor_id": "com.acme", "message_id": "ping", "data": {"n": 1}},
+        "DataTransfer",
+        {"vendor_id": "com.acme", "message_id": "ping", "data": '{"n": 1}'},
+        {"status": "Accepted", "data": "pong"},
+    ),
+    (
+        "cancel_reservation",
+        {"reservation_id": 42},
+        "CancelReservation",
+        {"reservation_id": 42},
+        ACCEPTED,
+    ),
+    ("get_local_list_version", {}, "GetLocalListVersion", {}, {"list_version": 7}),
+]
+
 # service, service data, OCPP action the charger receives, its payload, the action's response
 CASES_16: list[Case] = [
+    *COMMON_CASES,
     (
         "remote_start",
         {"connector_id": 1, "id_tag": "CARD-1"},
@@ -170,14 +209,6 @@ CASES_16: list[Case] = [
             "unknown_keys": ["Nope"],
         },
     ),
-    ("clear_cache", {}, "ClearCache", {}, ACCEPTED),
-    (
-        "data_transfer",
-        {"vendor_id": "com.acme", "message_id": "ping", "data": {"n": 1}},
-        "DataTransfer",
-        {"vendor_id": "com.acme", "message_id": "ping", "data": '{"n": 1}'},
-        {"status": "Accepted", "data": "pong"},
-    ),
     (
         "trigger_message",
         {"requested_message": "MeterValues", "connector_id": 1},
@@ -196,19 +227,7 @@ CASES_16: list[Case] = [
         "set_charging_profile",
         {"limit": 10},  # the whole charger: the limit of its one connector
         "SetChargingProfile",
-        {
-            "connector_id": 1,
-            "cs_charging_profiles": {
-                "charging_profile_id": 1001,
-                "stack_level": 0,
-                "charging_profile_purpose": "TxDefaultProfile",
-                "charging_profile_kind": "Relative",
-                "charging_schedule": {
-                    "charging_rate_unit": "A",
-                    "charging_schedule_period": [{"start_period": 0, "limit": 10.0}],
-                },
-            },
-        },
+        limit_request(10.0),
         ACCEPTED,
     ),
     (
@@ -279,13 +298,6 @@ CASES_16: list[Case] = [
         {"status": "Accepted", "reservation_id": 42},
     ),
     (
-        "cancel_reservation",
-        {"reservation_id": 42},
-        "CancelReservation",
-        {"reservation_id": 42},
-        ACCEPTED,
-    ),
-    (
         "send_local_list",
         {
             "list_version": 3,
@@ -336,7 +348,6 @@ CASES_16: list[Case] = [
         },
         ACCEPTED,
     ),
-    ("get_local_list_version", {}, "GetLocalListVersion", {}, {"list_version": 7}),
 ]
 
 SCHEDULE_RECEIVED = {
@@ -353,6 +364,7 @@ SCHEDULE_RECEIVED = {
 
 # The same for a 2.0.1 station.
 CASES_201: list[Case] = [
+    *COMMON_CASES,
     (
         "remote_start",
         {"connector_id": 1, "id_tag": "CARD-1"},
@@ -459,14 +471,6 @@ CASES_201: list[Case] = [
             "readonly": [],
             "unknown_keys": ["Nope.Nothing"],
         },
-    ),
-    ("clear_cache", {}, "ClearCache", {}, ACCEPTED),
-    (
-        "data_transfer",
-        {"vendor_id": "com.acme", "message_id": "ping", "data": {"n": 1}},
-        "DataTransfer",
-        {"vendor_id": "com.acme", "message_id": "ping", "data": '{"n": 1}'},
-        {"status": "Accepted", "data": "pong"},
     ),
     (
         "trigger_message",
@@ -608,13 +612,6 @@ CASES_201: list[Case] = [
         {"status": "Accepted", "reservation_id": 42},
     ),
     (
-        "cancel_reservation",
-        {"reservation_id": 42},
-        "CancelReservation",
-        {"reservation_id": 42},
-        ACCEPTED,
-    ),
-    (
         "send_local_list",
         {
             "list_version": 3,
@@ -658,7 +655,6 @@ CASES_201: list[Case] = [
         {"version_number": 4, "update_type": "Differential"},
         ACCEPTED,
     ),
-    ("get_local_list_version", {}, "GetLocalListVersion", {}, {"list_version": 7}),
 ]
 
 # Ids the central system picks itself (remoteStartId, requestId) are checked separately.

@@ -14,6 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.ocpp_csms.const import DOMAIN
 
+from .action_cases import limit_request
 from .charge_point import booted, connect
 
 
@@ -83,19 +84,7 @@ async def test_max_current(hass: HomeAssistant, central: MockConfigEntry, port: 
         assert hass.states.get(number).state == "32.0"  # no limit of ours: the rated current
         await act(hass, NUMBER, SERVICE_SET_VALUE, number, **{ATTR_VALUE: 13})
         (request,) = cp.calls("SetChargingProfile")
-        assert request == {
-            "connector_id": 1,
-            "cs_charging_profiles": {
-                "charging_profile_id": 1001,
-                "stack_level": 0,
-                "charging_profile_purpose": "TxDefaultProfile",
-                "charging_profile_kind": "Relative",
-                "charging_schedule": {
-                    "charging_rate_unit": "A",
-                    "charging_schedule_period": [{"start_period": 0, "limit": 13.0}],
-                },
-            },
-        }
+        assert request == limit_request(13.0)
         await hass.async_block_till_done()
         assert hass.states.get(number).state == "13.0"
 
