@@ -17,7 +17,6 @@ from .charge_point import (
     COMMON_ANSWERS,
     NOW,
     RecordingChargePoint,
-    booted,
     connect,
     minutes_after_now,
 )
@@ -299,18 +298,3 @@ async def booted201(hass: HomeAssistant, station: ClientChargePoint201, evses: i
     for evse_id in range(1, evses + 1):
         await station.status(evse_id, "Available")
     await hass.async_block_till_done(wait_background_tasks=True)
-
-
-@asynccontextmanager
-async def connect_booted(
-    hass: HomeAssistant, port: int, cp_id: str, version: str
-) -> AsyncIterator[RecordingChargePoint]:
-    """Connect and boot an accepted charger speaking ``version`` (1.6 or 2.0.1)."""
-    if version == "2.0.1":
-        async with connect201(port, cp_id) as station:
-            await booted201(hass, station)
-            yield station
-        return
-    async with connect(port, cp_id) as charger:
-        await booted(hass, charger)
-        yield charger

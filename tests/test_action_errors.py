@@ -15,6 +15,7 @@ import voluptuous as vol
 from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STARTED
 
 from .charge_point import booted, connect
+from .chargers import connect_booted
 from .test_actions import call_action, charger_device_id
 
 
@@ -56,8 +57,7 @@ async def test_rejected(
     reply: str,
 ) -> None:
     """A status other than success is an error naming the charger and the status."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         cp.replies[action] = reply
         placeholders = await expect_error(
             hass, service, {"device_id": charger_device_id(hass), **data}, "command_rejected"
@@ -69,8 +69,7 @@ async def test_not_matching_profile_is_not_an_error(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """ClearChargingProfile answered Unknown (nothing matched) is reported, not raised."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         cp.replies["ClearChargingProfile"] = "Unknown"
         response = await call_action(
             hass, "clear_charging_profile", {"device_id": charger_device_id(hass), "id": 9}
@@ -80,8 +79,7 @@ async def test_not_matching_profile_is_not_an_error(
 
 async def test_call_error(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """A CALLERROR is an error naming the charger and the OCPP error code."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         cp.route_map.pop("ClearCache")
         placeholders = await expect_error(
             hass, "clear_cache", {"device_id": charger_device_id(hass)}, "charger_call_error"
@@ -95,8 +93,7 @@ async def test_timeout(
 ) -> None:
     """A charger that never answers is a timeout error; the charger stays usable."""
     monkeypatch.setattr("custom_components.ocpp_csms.connections.CALL_TIMEOUT", 1.0)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         device_id = charger_device_id(hass)
         cp.ignored.add("GetLocalListVersion")
         placeholders = await expect_error(
@@ -110,8 +107,7 @@ async def test_disconnect_while_waiting(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger that drops the connection before answering fails the action at once."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         device_id = charger_device_id(hass)
         cp.ignored.add("Reset")
         pending = hass.async_create_task(
@@ -152,8 +148,7 @@ async def test_bad_targets(hass: HomeAssistant, central: MockConfigEntry, port: 
     await expect_error(
         hass, "reset", {"device_id": other.id}, "unknown_device", ServiceValidationError
     )
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         device_id = charger_device_id(hass)
         placeholders = await expect_error(
             hass,
@@ -175,8 +170,7 @@ async def test_bad_targets(hass: HomeAssistant, central: MockConfigEntry, port: 
 
 async def test_bad_requests(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """Requests OCPP would refuse never reach the charger."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         device_id = charger_device_id(hass)
         profile = {
             "charging_profile_id": 1,
@@ -271,8 +265,7 @@ async def test_command_from_an_event_listener(
         )
 
     hass.bus.async_listen(EVENT_TRANSACTION_STARTED, on_started)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         async with asyncio.timeout(5):
             await cp.start_transaction(1, "CARD-1", 0)
             await hass.async_block_till_done()

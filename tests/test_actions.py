@@ -14,7 +14,7 @@ from custom_components.ocpp_csms.const import DOMAIN
 
 from .action_cases import CASES_16, CASES_201, GENERATED
 from .charge_point import booted, connect
-from .charge_point_201 import connect_booted
+from .chargers import connect_booted
 
 
 def charger_device_id(hass: HomeAssistant, identifier: str = "CP1") -> str:
@@ -98,8 +98,7 @@ async def test_status_only_when_asked(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Actions that only command answer with their status when the caller asks for it."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         device_id = charger_device_id(hass)
         assert (
             await call_action(hass, "clear_cache", {"device_id": device_id}, response=False) is None
@@ -111,8 +110,7 @@ async def test_generated_reservation_id(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Without a reservation id one is chosen and returned, so it can be cancelled later."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         response = await call_action(
             hass,
             "reserve_now",
@@ -131,8 +129,7 @@ async def test_remote_stop_by_connector(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """remote_stop with a connector stops the session running there."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         transaction_id, _ = await cp.start_transaction(1, "CARD-1", 0)
         await hass.async_block_till_done()
         await call_action(
@@ -146,8 +143,7 @@ async def test_limit_shortcut_updates_the_slider(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A limit in amps for one connector is the slider's profile, and the slider follows."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await call_action(
             hass,
             "set_charging_profile",

@@ -19,6 +19,7 @@ from custom_components.ocpp_csms.core.protocol.incoming import AuthStatus
 from custom_components.ocpp_csms.settings import auth_policy
 
 from .charge_point import ClientChargePoint, booted, connect
+from .chargers import connect_booted
 
 
 def test_accept_all_by_default() -> None:
@@ -95,8 +96,7 @@ async def test_changed_tags_reach_the_chargers_cache(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Blocking or expiring a tag clears connected chargers' caches; expired tags say so."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         hass.config_entries.async_update_entry(
             central,
             options={**central.options, CONF_BLOCKED_TAGS: ["LOST"], CONF_EXPIRED_TAGS: ["OLD"]},

@@ -19,6 +19,7 @@ from custom_components.ocpp_csms.const import (
 from custom_components.ocpp_csms.diagnostics import async_get_config_entry_diagnostics
 
 from .charge_point import booted, connect
+from .chargers import connect_booted
 
 NUMBER_ENTITY = "number.cp1_max_current"
 
@@ -44,8 +45,7 @@ async def test_capabilities_are_kept(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """What the charger supports is in the diagnostics and survives a reload."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1"):
         assert hass.states.get(NUMBER_ENTITY) is not None
     capabilities = (await async_get_config_entry_diagnostics(hass, central))["chargers"]["CP1"][
         "capabilities"
@@ -103,8 +103,7 @@ async def test_power_only_charger(
 async def test_metering_settings(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """The chosen sample interval and measurands are written once, and again when changed."""
     entry = central
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         assert cp.calls("ChangeConfiguration") == [
             {"key": "MeterValueSampleInterval", "value": "30"},
             {

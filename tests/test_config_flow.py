@@ -40,7 +40,7 @@ from custom_components.ocpp_csms.const import (
     DOMAIN,
 )
 
-from .charge_point import booted, connect
+from .chargers import connect_booted
 from .conftest import charger_subentry
 
 
@@ -357,8 +357,7 @@ async def test_tags_home_assistant_knows_can_be_allowed(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         result = await cp.call(call.Authorize(id_tag="04a1b2c3"))
         assert result.id_tag_info["status"] == "Accepted"
 

@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.ocpp_csms.const import DOMAIN
 
 from .charge_point import booted, connect
+from .chargers import connect_booted
 
 
 def device_of(hass: HomeAssistant, unique_id: str, platform: str = "sensor") -> dr.DeviceEntry:
@@ -96,8 +97,7 @@ async def test_more_connectors_after_a_reboot(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger whose configuration later says two connectors gets connector 1 its device."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         assert device_of(hass, "CP1/1/status").identifiers == {(DOMAIN, "CP1")}
         cp.configuration["NumberOfConnectors"] = "2"
         assert await cp.boot() == "Accepted"

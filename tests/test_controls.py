@@ -16,6 +16,7 @@ from custom_components.ocpp_csms.const import DOMAIN
 
 from .action_cases import limit_request
 from .charge_point import booted, connect
+from .chargers import connect_booted
 
 
 async def act(
@@ -30,8 +31,7 @@ async def test_charging_switch_starts_and_stops(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """On sends RemoteStartTransaction; off sends RemoteStopTransaction for the session."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await act(hass, SWITCH, SERVICE_TURN_ON, "switch.cp1_charging")
         assert cp.calls("RemoteStartTransaction") == [
             {"connector_id": 1, "id_tag": "HomeAssistant"}
@@ -51,8 +51,7 @@ async def test_charging_switch_starts_and_stops(
 
 async def test_available_switch(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """The availability switch sends ChangeAvailability for the whole charger."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         assert hass.states.get("switch.cp1_available").state == "on"
         await act(hass, SWITCH, SERVICE_TURN_OFF, "switch.cp1_available")
         await act(hass, SWITCH, SERVICE_TURN_ON, "switch.cp1_available")
@@ -67,8 +66,7 @@ async def test_available_switch(hass: HomeAssistant, central: MockConfigEntry, p
 
 async def test_buttons(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """Restart sends a soft Reset; unlock sends UnlockConnector."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
         await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_unlock")
         assert cp.calls("Reset") == [{"type": "Soft"}]
@@ -77,8 +75,7 @@ async def test_buttons(hass: HomeAssistant, central: MockConfigEntry, port: int)
 
 async def test_max_current(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """The slider sends the connector's TxDefaultProfile and keeps the accepted value."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         number = "number.cp1_max_current"
         assert hass.states.get(number).attributes["max"] == 32
         assert hass.states.get(number).state == "32.0"  # no limit of ours: the rated current
@@ -100,8 +97,7 @@ async def test_rejected_and_failing_commands(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Rejected answers and CALLERRORs become translated errors naming the charger."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         cp.replies["Reset"] = "Rejected"
         with pytest.raises(HomeAssistantError) as err:
             await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")
@@ -131,8 +127,7 @@ async def test_timeout(
 ) -> None:
     """A charger that never answers yields a timeout error, and stays usable."""
     monkeypatch.setattr("custom_components.ocpp_csms.connections.CALL_TIMEOUT", 0.2)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         cp.ignored.add("Reset")
         with pytest.raises(HomeAssistantError) as err:
             await act(hass, BUTTON, SERVICE_PRESS, "button.cp1_restart")

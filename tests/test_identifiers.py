@@ -24,6 +24,7 @@ from custom_components.ocpp_csms.identifiers import (
 )
 
 from .charge_point import ClientChargePoint, booted, connect
+from .chargers import connect_booted
 from .conftest import charger_subentry
 from .test_actions import call_action, charger_device_id
 
@@ -173,8 +174,7 @@ async def test_old_unique_ids_are_migrated(hass: HomeAssistant, port: int) -> No
     assert devices.async_get(other.id).identifiers == {(DOMAIN, "CP1_2_charger")}
 
     # The charger's readings land on the entities the user already had.
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await cp.status(1, "Charging")
         await hass.async_block_till_done()
         assert hass.states.get("sensor.cp1_status").state == "charging"

@@ -12,8 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.ocpp_csms.charger_link import ChargerLink
 from custom_components.ocpp_csms.core.protocol.incoming import AuthStatus
 
-from .charge_point import booted, connect
 from .charge_point_201 import booted201, connect201, variable
+from .chargers import connect_booted
 from .test_actions import call_action, charger_device_id
 
 
@@ -47,8 +47,7 @@ async def test_no_secret_in_any_log_line(
         return authorize(self, id_tag)
 
     monkeypatch.setattr(ChargerLink, "authorize", failing_authorize)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await cp.call(call.Authorize(id_tag="TAG-AUTHORIZE-1"))
         await cp.start_transaction(1, "TAG-START-2", 0)
         with pytest.raises(Exception, match="InternalError|handler"):

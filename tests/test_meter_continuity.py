@@ -17,7 +17,8 @@ from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STARTED, EVENT_T
 from custom_components.ocpp_csms.core.protocol.wire import format_timestamp, utc_now
 from custom_components.ocpp_csms.core.register import Register
 
-from .charge_point import DAY, ClientChargePoint, booted, connect
+from .charge_point import DAY, ClientChargePoint, connect
+from .chargers import connect_booted
 
 REGISTER = "sensor.cp1_energy_active_import_register"
 T0 = datetime(2025, 1, 1, 12, tzinfo=UTC)
@@ -90,8 +91,7 @@ async def test_glitches_never_reach_the_sensor(
 ) -> None:
     """A glitch read once is dropped: no drop, no spike, no offset left behind."""
     seen = numeric_states(hass)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         for minute, wh in enumerate(readings_wh, start=1):
             await send_register(cp, wh, minute)
         await hass.async_block_till_done()
@@ -104,8 +104,7 @@ async def test_session_relative_meter_keeps_counting(
     """A charger whose register starts at 0 each session still gives a rising total."""
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     seen = numeric_states(hass)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         for start_minute in (0, 30):
             tx, _ = await cp.start_transaction(
                 1, "CARD", 0, timestamp=f"{DAY}T12:{start_minute:02d}:00Z"
@@ -133,8 +132,7 @@ async def test_offline_queue_is_replayed_in_order(
     started = async_capture_events(hass, EVENT_TRANSACTION_STARTED)
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     seen = numeric_states(hass)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         # Back online at 12:50: the charger first reports its register now…
         await send_register(cp, 7000, 50)
         # …then flushes what it queued while offline, oldest first.
@@ -180,8 +178,7 @@ async def test_a_wrong_clock_freezes_nothing(
 ) -> None:
     """A reading stamped 9999-12-31 (or 1970) counts as now; later readings still show."""
     seen = numeric_states(hass)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await cp.meter(1, [{"value": "10000", "unit": "Wh"}], timestamp=right_now())
         for stamp in ("9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z"):
             await cp.meter(
@@ -215,8 +212,7 @@ async def test_huge_values_break_nothing(
 ) -> None:
     """1e308 twice, a negative register and 1e308 kW leave the sensors and the store whole."""
     seen = numeric_states(hass)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await send_register(cp, 10_000, 1)
         for _ in range(2):
             await cp.meter(1, [{"value": "1e308", "unit": "Wh"}])
@@ -252,8 +248,7 @@ async def test_session_energy_follows_the_register_model(
     """
     energies = numeric_states(hass, "sensor.cp1_session_energy")
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         tx, _ = await cp.start_transaction(1, "CARD", 10_000, timestamp=f"{DAY}T12:00:00Z")
         for wh, minute in ((12_000, 15), (0, 20), (14_000.4, 30)):
             await cp.meter(

@@ -29,6 +29,7 @@ from custom_components.ocpp_csms.core.journal import (
 )
 
 from .charge_point import ClientChargePoint, booted, connect, connect_raw
+from .chargers import connect_booted
 from .test_action_errors import expect_error
 from .test_actions import call_action, charger_device_id
 
@@ -87,8 +88,7 @@ async def test_late_answer_is_dropped(
 ) -> None:
     """An answer after the timeout is ignored and not mistaken for the next call's."""
     monkeypatch.setattr("custom_components.ocpp_csms.connections.CALL_TIMEOUT", 0.5)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         device_id = charger_device_id(hass)
         cp.ignored.add("GetLocalListVersion")
         await expect_error(

@@ -20,6 +20,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.ocpp_csms.const import DOMAIN
 
 from .charge_point import booted, connect, minutes_after_now
+from .chargers import connect_booted
 
 HOUR = timedelta(hours=1)
 FULL_HOUR_KWH = 11.04  # 16 A on three phases of 230 V for an hour
@@ -86,8 +87,7 @@ async def test_plan_is_sent_as_an_absolute_profile(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """The cheapest hour is charged at 16 A; the rest of the window is 0; the limit stays."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         ready_by = this_hour() + 6 * HOUR
         response = await plan_charging(
             hass,
@@ -143,8 +143,7 @@ async def test_plan_in_a_session_is_a_tx_profile(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """During a transaction the plan goes out as its TxProfile; ending the session ends it."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         transaction_id, _ = await cp.start_transaction(1, "CARD-1", 1000)
         await plan_charging(
             hass,
@@ -178,8 +177,7 @@ async def test_plan_from_a_price_sensor(
             ]
         },
     )
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         ready_by = dt_util.as_local(start + 5 * HOUR)
         response = await plan_charging(
             hass,
@@ -196,8 +194,7 @@ async def test_plan_survives_a_restart_and_is_sent_again(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """After Home Assistant restarts, the charger gets its plan again when it boots."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await plan_charging(
             hass,
             energy_kwh=5,
@@ -208,8 +205,7 @@ async def test_plan_survives_a_restart_and_is_sent_again(
     assert await hass.config_entries.async_reload(central.entry_id)
     await hass.async_block_till_done()
 
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         assert cp.calls("SetChargingProfile") == [sent]
     assert hass.states.get("sensor.cp1_charging_plan").attributes["energy_kwh"] == 5
 
@@ -218,8 +214,7 @@ async def test_plan_ends_at_its_deadline(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """When the deadline passes the plan is forgotten and removed from the charger."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         ready_by = this_hour() + 3 * HOUR
         await plan_charging(
             hass,
@@ -239,8 +234,7 @@ async def test_clear_charging_plan(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """clear_charging_plan removes the plan's profile and nothing else."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await plan_charging(
             hass,
             energy_kwh=5,
@@ -297,8 +291,7 @@ async def test_plan_errors(
         data["prices"] = hourly_prices(0.1, 0.2, 0.3)
     if data.get("ready_by") == "NOW":  # a window of no length
         data["ready_by"] = dt_util.utcnow().isoformat()
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         with pytest.raises(ServiceValidationError) as caught:
             await plan_charging(
                 hass,
@@ -332,8 +325,7 @@ async def test_rejected_plan_is_not_kept(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger that rejects the profile: the error names it and no plan is stored."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await hass.services.async_call(
             "number",
             "set_value",
@@ -377,8 +369,7 @@ async def test_smart_charging_switch(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """The dashboard's inputs plan; new prices plan again; turning it off clears the plan."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await smart_charging_inputs(hass, central)
         assert cp.calls("SetChargingProfile") == []  # smart charging is still off
 
@@ -416,8 +407,7 @@ async def test_smart_charging_needs_a_price_sensor(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Turning smart charging on without a price sensor says what is missing."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1"):
         with pytest.raises(ServiceValidationError) as caught:
             await hass.services.async_call(
                 "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
@@ -430,8 +420,7 @@ async def test_smart_charging_follows_the_session(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Re-plans count what the session delivered; after the session the next one is planned."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         await smart_charging_inputs(hass, central)
         await hass.services.async_call(
             "switch", "turn_on", {"entity_id": "switch.cp1_smart_charging"}, blocking=True
@@ -473,8 +462,7 @@ async def test_blueprint_plans_when_the_car_is_plugged_in(
     shutil.copytree(source, target)
     hass.config.config_dir = str(tmp_path)
     hass.states.async_set("sensor.prices", "0.2", {"prices": hourly_prices(0.3, 0.1, 0.3, 0.3)})
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         deadline = dt_util.as_local(this_hour() + 4 * HOUR)
         assert await async_setup_component(
             hass,
@@ -505,8 +493,7 @@ async def test_removed_charger_leaves_no_plan_behind(
     hass: HomeAssistant, central: MockConfigEntry, port: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Deleting a charger stops its plan: its deadline later finds nothing and brings none back."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1"):
         ready_by = await plan_three_hours(hass)
         subentry = next(iter(central.subentries))
         assert hass.config_entries.async_remove_subentry(central, subentry)
@@ -538,8 +525,7 @@ async def test_cap_at_the_minimum_current_still_meets_the_need(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """6 A allowed and 6 A at least, starting inside an hour: the need that fits is met."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1"):
         response = await plan_charging(
             hass,
             energy_kwh=12.4,
@@ -559,8 +545,7 @@ async def test_small_need_charges_part_of_a_slot(
     """0.5 kWh at a 6 A minimum is 7 min 15 s at 6 A, not an hour: the profile says so."""
     # Prices from the next hour: the minutes left of this one never charge.
     prices = hourly_prices(0.0, 0.25, 0.28, 0.05, 0.31, 0.40)[1:]
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         response = await plan_charging(
             hass, energy_kwh=0.5, ready_by=(this_hour() + 6 * HOUR).isoformat(), prices=prices
         )
@@ -582,8 +567,7 @@ async def test_a_setup_that_fails_leaves_no_plan_timer(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Port busy at the next start: that attempt never ends the stored plan or saves over it."""
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1"):
         ready_by = await plan_three_hours(hass)
     assert await hass.config_entries.async_unload(central.entry_id)
     key = f"{DOMAIN}.{central.entry_id}"

@@ -14,7 +14,8 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STOPPED
 
-from .charge_point import DAY, booted, connect
+from .charge_point import DAY, connect
+from .chargers import connect_booted
 from .conftest import charger_subentry
 
 LATER = f"{DAY}T12:10:00Z"
@@ -82,8 +83,7 @@ async def test_session_survives_a_home_assistant_restart(hass: HomeAssistant, po
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         transaction_id, _ = await cp.start_transaction(1, "CARD", 1000)
         await cp.meter(1, [{"value": "1500"}], transaction_id=transaction_id, timestamp=LATER)
         await hass.async_block_till_done()

@@ -10,7 +10,8 @@ from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STARTED, EVENT_T
 from custom_components.ocpp_csms.core.protocol.wire import utc_now
 from custom_components.ocpp_csms.core.transaction import clock_transaction_id
 
-from .charge_point import DAY, booted, connect
+from .charge_point import DAY
+from .chargers import connect_booted
 
 
 async def test_resent_start_gets_the_same_transaction(
@@ -19,8 +20,7 @@ async def test_resent_start_gets_the_same_transaction(
     """A charger that lost the answer sends the same start again: one session, one id."""
     started = async_capture_events(hass, EVENT_TRANSACTION_STARTED)
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         first, _ = await cp.start_transaction(1, "CARD", 1000)
         again, status = await cp.start_transaction(1, "CARD", 1000)
         assert (again, status) == (first, "Accepted")
@@ -36,8 +36,7 @@ async def test_session_never_stopped_is_closed_with_an_event(
 ) -> None:
     """A crashed charger starts the next session: the old one ends with its energy, said so."""
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         lost, _ = await cp.start_transaction(1, "CARD", 1000, timestamp=f"{DAY}T12:00:00Z")
         await cp.meter(
             1,
@@ -70,8 +69,7 @@ async def test_transaction_ids_stay_new_without_the_store(
 ) -> None:
     """Ids never go below the seconds since 2020, so a lost store cannot hand out old ones."""
     floor = clock_transaction_id(utc_now())
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         first, _ = await cp.start_transaction(1, "CARD", 0)
         await cp.stop_transaction(first, 10)
         second, _ = await cp.start_transaction(1, "CARD", 10)
@@ -86,8 +84,7 @@ async def test_a_crashed_session_shows_as_not_running(
 ) -> None:
     """The connector is free after a crash: no session shows; its late stop still counts."""
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         lost, _ = await cp.start_transaction(1, "CARD", 1000, timestamp=f"{DAY}T12:00:00Z")
         await cp.status(1, "Charging")
         await hass.async_block_till_done()

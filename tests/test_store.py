@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.ocpp_csms.const import DOMAIN
 from custom_components.ocpp_csms.store import CentralStore, StoredState
 
-from .charge_point import booted, connect
+from .chargers import connect_booted
 
 
 async def test_snapshot_on_the_event_loop_once_per_burst(hass: HomeAssistant) -> None:
@@ -40,8 +40,7 @@ async def test_meter_values_are_saved_later_than_other_changes(
 ) -> None:
     """Readings alone wait a minute to be saved; a status change is saved within seconds."""
     key = f"{DOMAIN}.{central.entry_id}"
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
         await hass.async_block_till_done()
         saved = hass_storage[key]["data"]["chargers"]["CP1"]

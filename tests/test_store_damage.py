@@ -16,7 +16,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.ocpp_csms.const import CONFIG_VERSION, DOMAIN, EVENT_TRANSACTION_STOPPED
 from custom_components.ocpp_csms.store import STORAGE_MINOR_VERSION, STORAGE_VERSION
 
-from .charge_point import DAY, booted, connect
+from .charge_point import DAY
+from .chargers import connect_booted
 from .conftest import charger_subentry
 
 ENTRY_ID = "central-1"
@@ -100,8 +101,7 @@ async def test_previous_release_store_carries_on(
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     entry = await start_central(hass, port, "CP1")
     assert entry.state is ConfigEntryState.LOADED
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         assert hass.states.get("sensor.cp1_energy_active_import_register").state == "12.5"
         assert hass.states.get("sensor.cp1_session_energy").state == "1.5"
         await cp.meter(
@@ -143,8 +143,7 @@ async def test_store_of_the_wrong_shape_never_stops_the_central_system(
     hass_storage[f"{DOMAIN}.{ENTRY_ID}"] = document
     entry = await start_central(hass, port, "CP1")
     assert entry.state is ConfigEntryState.LOADED
-    async with connect(port, "CP1") as cp:
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1") as cp:
         transaction_id, status = await cp.start_transaction(1, "CARD", 0)
     assert status == "Accepted"
     assert transaction_id > 1000  # never a low id that may have been handed out before

@@ -7,7 +7,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from .charge_point_201 import booted201, connect201
+from .chargers import connect_booted
 from .test_actions import call_action, charger_device_id
 from .test_session import state
 
@@ -16,8 +16,7 @@ async def test_configuration_report_and_errors(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """All keys come from the station's report; refusals and bad keys are translated errors."""
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         device_id = charger_device_id(hass)
         response = await call_action(hass, "get_configuration", {"device_id": device_id})
         assert response["configuration"]["Connector[1,1].ConnectorType"] == "cType2"
@@ -69,8 +68,7 @@ async def test_remote_start_ties_the_session_to_its_id_tag(
 
     A token the station already used keeps its type in later commands.
     """
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         device_id = charger_device_id(hass)
         await call_action(hass, "remote_start", {"device_id": device_id, "id_tag": "APP-1"})
         request = station.calls("RequestStartTransaction")[-1]

@@ -20,7 +20,8 @@ from custom_components.ocpp_csms.const import (
 )
 
 from .charge_point import DAY
-from .charge_point_201 import booted201, connect201
+from .charge_point_201 import connect201
+from .chargers import connect_booted
 from .test_session import state
 
 EARLIER = f"{DAY}T11:00:00.000Z"
@@ -35,8 +36,7 @@ async def test_session_end_to_end(hass: HomeAssistant, central: MockConfigEntry,
     started = async_capture_events(hass, EVENT_TRANSACTION_STARTED)
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
     authorized = async_capture_events(hass, EVENT_AUTHORIZE)
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, "CP1")})
         assert device is not None
         assert (device.manufacturer, device.model, device.serial_number, device.sw_version) == (
@@ -134,8 +134,7 @@ async def test_resent_and_missing_events(
     """A resent event changes nothing; events that never came are named when it ends."""
     started = async_capture_events(hass, EVENT_TRANSACTION_STARTED)
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         await station.transaction_event("Started", "tx-2", seq_no=0, evse=1, id_token="CARD-1")
         await station.transaction_event("Started", "tx-2", seq_no=0, evse=1, id_token="CARD-1")
         await station.transaction_event("Updated", "tx-2", seq_no=1, energy_wh=100)
@@ -158,8 +157,7 @@ async def test_offline_transaction_replayed(
 ) -> None:
     """A whole transaction queued offline is recorded with its times; the live status stays."""
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         for event_type, energy, state_name, minute in (
             ("Started", 2000, "Charging", 0),
             ("Updated", 3000, "Charging", 10),
@@ -186,8 +184,7 @@ async def test_evse_needed_to_start(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """The first event of an unknown transaction must name its EVSE (OCPP: evse in Started)."""
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         with pytest.raises(OccurrenceConstraintViolationError):
             await station.transaction_event("Started", "tx-x", id_token="CARD-1")
         await station.transaction_event("Started", "tx-x", evse=1, id_token="CARD-1")
@@ -200,8 +197,7 @@ async def test_authorized_after_start(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A transaction started by plugging in gets its id tag when the card is shown."""
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         result = await station.transaction_event(
             "Started", "tx-p", evse=1, trigger_reason="CablePluggedIn"
         )
@@ -220,8 +216,7 @@ async def test_station_notifications(
     """Firmware and log progress, security events, device events, vendor data, main meter."""
 
     security = async_capture_events(hass, EVENT_SECURITY)
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         await station.call(call.FirmwareStatusNotification(status="Downloading", request_id=1))
         await station.call(call.LogStatusNotification(status="Uploading", request_id=2))
         await station.call(
@@ -275,8 +270,7 @@ async def test_reconnect_mid_session(
 ) -> None:
     """After a reconnect, Occupied keeps the charging state already known; the session goes on."""
     stopped = async_capture_events(hass, EVENT_TRANSACTION_STOPPED)
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         await station.status(1, "Occupied")
         await station.transaction_event(
             "Started", "tx-long", evse=1, id_token="CARD-1", charging_state="Charging", energy_wh=0
@@ -297,8 +291,7 @@ async def test_reconnect_mid_session(
         await station.transaction_event("Ended", "tx-long", seq_no=9, energy_wh=3000)
         await hass.async_block_till_done(wait_background_tasks=True)  # its report, too
         assert status(hass) == "finishing"
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         # Its answer was lost, so the station sends the Ended event again on a new connection.
         await station.transaction_event("Ended", "tx-long", seq_no=9, energy_wh=3000)
         await hass.async_block_till_done(wait_background_tasks=True)
@@ -311,8 +304,7 @@ async def test_unplugged_before_the_end_event(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Unplugged first, ended after: the next car plugged in is preparing, not finishing."""
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         await station.status(1, "Occupied")
         await station.transaction_event(
             "Started", "tx-u", evse=1, id_token="CARD-1", charging_state="Charging"

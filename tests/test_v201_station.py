@@ -21,6 +21,7 @@ from custom_components.ocpp_csms.const import DOMAIN
 
 from .charge_point import DAY, NOW, connect
 from .charge_point_201 import booted201, connect201, variable
+from .chargers import connect_booted
 from .conftest import charger_subentry
 from .test_controls import act
 from .test_planning import FULL_HOUR_KWH, HOUR, hourly_prices, plan_charging, this_hour
@@ -150,8 +151,7 @@ async def test_max_current_and_plan(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """The current limit and a price plan reach the station as 2.0.1 charging profiles."""
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         await act(hass, NUMBER, SERVICE_SET_VALUE, "number.cp1_max_current", **{ATTR_VALUE: 13})
         limit = station.calls("SetChargingProfile")[-1]
         assert limit["evse_id"] == 1
@@ -248,8 +248,7 @@ async def test_switches_and_buttons(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """The dashboard controls send their 2.0.1 requests."""
-    async with connect201(port, "CP1") as station:
-        await booted201(hass, station)
+    async with connect_booted(hass, port, "CP1", "2.0.1") as station:
         await act(hass, SWITCH, SERVICE_TURN_ON, "switch.cp1_charging")
         assert (
             station.calls("RequestStartTransaction")[-1]["id_token"]["id_token"] == "HomeAssistant"
