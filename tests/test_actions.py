@@ -13,7 +13,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.ocpp_csms.const import DOMAIN
 
 from .action_cases import CASES_16, CASES_201, GENERATED
-from .charge_point import booted, connect
 from .chargers import connect_booted
 
 
@@ -160,10 +159,12 @@ async def test_profile_fitted_to_the_charger(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Profiles go out in a unit the charger takes, within its stack levels and periods."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["ChargeProfileMaxStackLevel"] = "2"
-        cp.configuration["ChargingScheduleMaxPeriods"] = "2"
-        await booted(hass, cp)
+    async with connect_booted(
+        hass,
+        port,
+        "CP1",
+        configuration={"ChargeProfileMaxStackLevel": "2", "ChargingScheduleMaxPeriods": "2"},
+    ) as cp:
         device_id = charger_device_id(hass)
         profile = {
             "charging_profile_id": 3,
@@ -214,9 +215,7 @@ async def test_profile_fitted_to_the_charger(
 
 async def test_connector_devices(hass: HomeAssistant, central: MockConfigEntry, port: int) -> None:
     """On a two-connector charger a connector's device targets that connector."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["NumberOfConnectors"] = "2"
-        await booted(hass, cp, connectors=2)
+    async with connect_booted(hass, port, "CP1", connectors=2) as cp:
         await call_action(hass, "unlock_connector", {"device_id": charger_device_id(hass, "CP1/2")})
         assert cp.calls("UnlockConnector") == [{"connector_id": 2}]
         with pytest.raises(ServiceValidationError) as err:

@@ -34,9 +34,9 @@ async def test_no_current_limit_without_smart_charging(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger without the SmartCharging profile gets no current slider."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["SupportedFeatureProfiles"] = "Core,RemoteTrigger"
-        await booted(hass, cp)
+    async with connect_booted(
+        hass, port, "CP1", configuration={"SupportedFeatureProfiles": "Core,RemoteTrigger"}
+    ):
         assert hass.states.get("switch.cp1_charging") is not None
         assert hass.states.get(NUMBER_ENTITY) is None
 
@@ -78,9 +78,9 @@ async def test_power_only_charger(
     hass: HomeAssistant, central: MockConfigEntry, port: int, watts: float
 ) -> None:
     """A charger that only takes power limits gets the slider's amps as watts."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["ChargingScheduleAllowedChargingRateUnit"] = "Power"
-        await booted(hass, cp)
+    async with connect_booted(
+        hass, port, "CP1", configuration={"ChargingScheduleAllowedChargingRateUnit": "Power"}
+    ) as cp:
         await set_limit(hass, 16)
         schedule = cp.calls("SetChargingProfile")[-1]["cs_charging_profiles"]["charging_schedule"]
         assert schedule == {
@@ -146,9 +146,7 @@ async def test_settings_reach_a_charger_that_reconnects_without_booting(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """Settings changed while Home Assistant was down reach the charger when it reconnects."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["HeartbeatInterval"] = "300"
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1", configuration={"HeartbeatInterval": "300"}) as cp:
         assert cp.calls("ChangeConfiguration") == []
     assert await hass.config_entries.async_unload(central.entry_id)
     hass.config_entries.async_update_entry(

@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import booted, connect
+from .charge_point import connect
 from .chargers import connect_booted
 
 
@@ -113,9 +113,7 @@ async def test_connectors_the_charger_no_longer_has_are_removed(
     """Back to one connector: connector 2's device and entities go, connector 1 moves home."""
     registry = er.async_get(hass)
     devices = dr.async_get(hass)
-    async with connect(port, "CP1") as cp:
-        cp.configuration["NumberOfConnectors"] = "2"
-        await booted(hass, cp, connectors=2)
+    async with connect_booted(hass, port, "CP1", connectors=2) as cp:
         await cp.meter(2, [{"value": "500", "unit": "Wh"}])
         await hass.async_block_till_done()
         assert registry.async_get_entity_id("sensor", DOMAIN, "CP1/1/status") == (
@@ -155,9 +153,7 @@ async def test_a_connector_with_a_running_session_stays(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A session nobody stopped is never dropped with its connector."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["NumberOfConnectors"] = "2"
-        await booted(hass, cp, connectors=2)
+    async with connect_booted(hass, port, "CP1", connectors=2) as cp:
         await cp.start_transaction(2, "TAG", 1000)
         cp.configuration["NumberOfConnectors"] = "1"
         assert await cp.boot() == "Accepted"
@@ -175,9 +171,8 @@ async def test_deleting_devices_in_the_ui(
 ) -> None:
     """Only devices nothing would bring back can be deleted: stale connectors, old chargers."""
     devices = dr.async_get(hass)
-    async with connect(port, "CP1") as cp:
-        cp.configuration["NumberOfConnectors"] = "2"
-        await booted(hass, cp, connectors=2)
+    async with connect_booted(hass, port, "CP1", connectors=2):
+        pass  # known with two connectors, then gone
     subentry_id = next(iter(central.subentries))
     left_over = devices.async_get_or_create(
         config_entry_id=central.entry_id,

@@ -140,9 +140,7 @@ async def test_one_current_limit_per_connector(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """The slider and set_charging_profile's limit write the same profile of each connector."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["NumberOfConnectors"] = "2"
-        await booted(hass, cp, connectors=2)
+    async with connect_booted(hass, port, "CP1", connectors=2) as cp:
         sliders = (
             "number.cp1_connector_1_max_current",
             "number.cp1_connector_2_max_current",

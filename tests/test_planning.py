@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.ocpp_csms.const import DOMAIN
 
-from .charge_point import booted, connect, minutes_after_now
+from .charge_point import minutes_after_now
 from .chargers import connect_booted
 
 HOUR = timedelta(hours=1)
@@ -215,13 +215,7 @@ async def test_plan_ends_at_its_deadline(
 ) -> None:
     """When the deadline passes the plan is forgotten and removed from the charger."""
     async with connect_booted(hass, port, "CP1") as cp:
-        ready_by = this_hour() + 3 * HOUR
-        await plan_charging(
-            hass,
-            energy_kwh=5,
-            ready_by=ready_by.isoformat(),
-            prices=hourly_prices(0.2, 0.1, 0.3),
-        )
+        ready_by = await plan_three_hours(hass)
         async_fire_time_changed(hass, ready_by + timedelta(seconds=1))
         assert await cp.wait_for_call("ClearChargingProfile") == {"id": 2001, "connector_id": 1}
         await hass.async_block_till_done()
@@ -235,12 +229,7 @@ async def test_clear_charging_plan(
 ) -> None:
     """clear_charging_plan removes the plan's profile and nothing else."""
     async with connect_booted(hass, port, "CP1") as cp:
-        await plan_charging(
-            hass,
-            energy_kwh=5,
-            ready_by=(this_hour() + 3 * HOUR).isoformat(),
-            prices=hourly_prices(0.2, 0.1, 0.3),
-        )
+        await plan_three_hours(hass)
         response = await hass.services.async_call(
             DOMAIN,
             "clear_charging_plan",
@@ -306,9 +295,9 @@ async def test_charger_without_smart_charging(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger that takes no profiles is told apart, not sent a profile it rejects."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["SupportedFeatureProfiles"] = "Core,RemoteTrigger"
-        await booted(hass, cp)
+    async with connect_booted(
+        hass, port, "CP1", configuration={"SupportedFeatureProfiles": "Core,RemoteTrigger"}
+    ):
         with pytest.raises(ServiceValidationError) as caught:
             await plan_charging(
                 hass,
@@ -508,9 +497,7 @@ async def test_unmeetable_need_over_gaps_delivers_the_most(
     hass: HomeAssistant, central: MockConfigEntry, port: int
 ) -> None:
     """A charger of 2 periods, prices with a gap, too much asked: it charges all that fits."""
-    async with connect(port, "CP1") as cp:
-        cp.configuration["ChargingScheduleMaxPeriods"] = "2"
-        await booted(hass, cp)
+    async with connect_booted(hass, port, "CP1", configuration={"ChargingScheduleMaxPeriods": "2"}):
         prices = hourly_prices(0.3, 0.1, 0.2, 0.25, 0.15, 0.3, 0.1, 0.4, 0.2, 0.3, 0.2, 0.1)
         del prices[5]  # no price from 5 to 6 hours from now
         response = await plan_charging(
