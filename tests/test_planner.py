@@ -103,18 +103,24 @@ prices_strategy = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None)
-@given(prices=prices_strategy, share=st.floats(min_value=0.05, max_value=1.0))
-def test_exact_without_minimum(prices: list[float], share: float) -> None:
-    """Without a minimum power the plan costs exactly the optimum."""
-    slots = hourly(prices)
-    request = request_for(slots, energy=round(share * 11.04 * len(slots), 3), max_w=11040)
+def plan_and_optimum(request: PlanRequest, slots: list[PriceSlot]) -> tuple[Plan, float]:
+    """A valid plan that meets the request in full, and the cheapest cost brute force finds."""
     result = plan(request, slots)
     assert_valid(result, request)
     assert result.fully_met
     assert result.energy_kwh == pytest.approx(request.energy_kwh, abs=1e-6)
     optimum = brute_force(slots, request)
     assert optimum is not None
+    return result, optimum
+
+
+@settings(max_examples=150, deadline=None)
+@given(prices=prices_strategy, share=st.floats(min_value=0.05, max_value=1.0))
+def test_exact_without_minimum(prices: list[float], share: float) -> None:
+    """Without a minimum power the plan costs exactly the optimum."""
+    slots = hourly(prices)
+    request = request_for(slots, energy=round(share * 11.04 * len(slots), 3), max_w=11040)
+    result, optimum = plan_and_optimum(request, slots)
     assert result.estimated_cost == pytest.approx(optimum, abs=1e-6)
 
 
@@ -128,12 +134,7 @@ def test_near_optimal_with_minimum(prices: list[float], share: float, minutes: i
     """With a minimum power the plan stays within 1% of the optimum."""
     slots = hourly(prices, minutes=minutes)
     request = minimum_request(slots, share, minutes)
-    result = plan(request, slots)
-    assert_valid(result, request)
-    assert result.fully_met
-    assert result.energy_kwh == pytest.approx(request.energy_kwh, abs=1e-6)
-    optimum = brute_force(slots, request)
-    assert optimum is not None
+    result, optimum = plan_and_optimum(request, slots)
     assert_near_optimum(result, optimum, request)
 
 

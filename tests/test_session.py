@@ -131,7 +131,7 @@ async def test_charging_session_end_to_end(
     assert [e.data for e in authorized] == [
         {"cp_id": "CP1", "id_tag": "CARD-1", "status": "Accepted"}
     ]
-    assert _one(started) == {
+    start = {
         "cp_id": "CP1",
         "connector_id": 1,
         "transaction_id": transaction_id,
@@ -139,13 +139,9 @@ async def test_charging_session_end_to_end(
         "started_at": NOW,
         "meter_start_wh": 12000.0,
     }
+    assert _one(started) == start
     assert _one(stopped) == {
-        "cp_id": "CP1",
-        "connector_id": 1,
-        "transaction_id": transaction_id,
-        "id_tag": "CARD-1",
-        "started_at": NOW,
-        "meter_start_wh": 12000.0,
+        **start,
         "stopped_at": f"{DAY}T13:00:00.000Z",
         "meter_stop_wh": 14250.0,
         "energy_kwh": 2.25,

@@ -100,36 +100,33 @@ async def test_broken_certificate_fails_setup(
     """A certificate that no longer loads stops setup with a clear error instead of retrying."""
     bogus = tmp_path / "cert.pem"
     bogus.write_text("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: port,
-            CONF_SSL: True,
-            CONF_SSL_CERTFILE: str(bogus),
-        },
-    )
+    entry = tls_entry(port, bogus)
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.SETUP_ERROR
 
 
+def tls_entry(
+    port: int, cert: Path, key: Path | None = None, *subentries: dict[str, Any]
+) -> MockConfigEntry:
+    """A central system on wss:// with these certificate and key files and chargers."""
+    data: dict[str, Any] = {
+        CONF_HOST: "127.0.0.1",
+        CONF_PORT: port,
+        CONF_SSL: True,
+        CONF_SSL_CERTFILE: str(cert),
+    }
+    if key is not None:
+        data[CONF_SSL_KEYFILE] = str(key)
+    return MockConfigEntry(domain=DOMAIN, data=data, subentries_data=list(subentries))
+
+
 async def start_tls_central(
     hass: HomeAssistant, port: int, cert: Path, key: Path, **charger_data: Any
 ) -> MockConfigEntry:
     """A central system on wss:// with charger CP1 (``charger_data``: its settings)."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        data={
-            CONF_HOST: "127.0.0.1",
-            CONF_PORT: port,
-            CONF_SSL: True,
-            CONF_SSL_CERTFILE: str(cert),
-            CONF_SSL_KEYFILE: str(key),
-        },
-        subentries_data=[charger_subentry("CP1", **charger_data)],
-    )
+    entry = tls_entry(port, cert, key, charger_subentry("CP1", **charger_data))
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
