@@ -32,7 +32,7 @@ CHARGER_BINARY_SENSORS: tuple[OcppBinarySensorDescription, ...] = (
 )
 
 
-class OcppBinarySensor(OcppEntity, BinarySensorEntity):
+class OcppBinarySensor(OcppEntity[bool], BinarySensorEntity):
     """A binary sensor of a charger."""
 
     entity_description: OcppBinarySensorDescription

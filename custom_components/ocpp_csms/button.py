@@ -47,7 +47,7 @@ CONNECTOR_BUTTONS: tuple[OcppButtonDescription, ...] = (
 )
 
 
-class OcppButton(OcppEntity, ButtonEntity):
+class OcppButton(OcppEntity[None], ButtonEntity):
     """A button of a charger or connector."""
 
     entity_description: OcppButtonDescription

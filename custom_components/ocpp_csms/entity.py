@@ -46,8 +46,8 @@ class OcppEntityDescription(EntityDescription):
     always_available: bool = False
 
 
-class OcppEntity(Entity):
-    """An entity of a charger (connector 0) or of one of its connectors."""
+class OcppEntity[V](Entity):
+    """An entity of a charger (connector 0) or of one of its connectors; ``V``: its value."""
 
     _attr_has_entity_name = True
     _attr_should_poll = False
@@ -76,9 +76,10 @@ class OcppEntity(Entity):
         return self.charger.connector(self.connector_id)
 
     @property
-    def model_value(self) -> Any:
-        """The model value behind the entity's state."""
-        return self.entity_description.value_fn(self.charger, self.connector)
+    def model_value(self) -> V | None:
+        """The model value behind the entity's state (the description's ``value_fn`` gives V)."""
+        value: V | None = self.entity_description.value_fn(self.charger, self.connector)
+        return value
 
     @property
     def available(self) -> bool:
@@ -103,7 +104,7 @@ class OcppEntity(Entity):
 
 
 def table_builder[D: OcppEntityDescription](
-    entity_class: Callable[[EntityRequest, D], OcppEntity],
+    entity_class: Callable[[EntityRequest, D], OcppEntity[Any]],
     charger_descriptions: tuple[D, ...],
     connector_descriptions: tuple[D, ...],
 ) -> EntityBuilder:

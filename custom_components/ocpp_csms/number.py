@@ -76,7 +76,7 @@ CONNECTOR_NUMBERS: tuple[OcppNumberDescription, ...] = (
 )
 
 
-class OcppNumber(OcppEntity, NumberEntity):
+class OcppNumber(OcppEntity[float], NumberEntity):
     """A number of a connector."""
 
     entity_description: OcppNumberDescription
@@ -84,7 +84,7 @@ class OcppNumber(OcppEntity, NumberEntity):
     @property
     def native_value(self) -> float | None:
         """The model value (the top of the range when unset and that is what is in force)."""
-        value: float | None = self.model_value
+        value = self.model_value
         if value is None and self.entity_description.unset_is_max:
             return self.native_max_value
         return value

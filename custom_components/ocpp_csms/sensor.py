@@ -26,7 +26,7 @@ from .sensor_descriptions import (
 PARALLEL_UPDATES = 0
 
 
-class OcppSensor(OcppEntity, SensorEntity):
+class OcppSensor(OcppEntity[str | float | datetime], SensorEntity):
     """A sensor of a charger or connector."""
 
     entity_description: OcppSensorDescription
@@ -34,8 +34,7 @@ class OcppSensor(OcppEntity, SensorEntity):
     @property
     def native_value(self) -> str | float | datetime | None:
         """The model value."""
-        value: str | float | datetime | None = self.model_value
-        return value
+        return self.model_value
 
 
 class ChargingPlanSensor(OcppSensor):

@@ -95,7 +95,7 @@ CONNECTOR_SWITCHES: tuple[OcppSwitchDescription, ...] = (
 )
 
 
-class OcppSwitch(OcppEntity, SwitchEntity):
+class OcppSwitch(OcppEntity[bool], SwitchEntity):
     """A switch of a charger or connector."""
 
     entity_description: OcppSwitchDescription
@@ -103,8 +103,7 @@ class OcppSwitch(OcppEntity, SwitchEntity):
     @property
     def is_on(self) -> bool | None:
         """The model value."""
-        value: bool | None = self.model_value
-        return value
+        return self.model_value
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Run the turn-on action."""

@@ -30,7 +30,7 @@ CONNECTOR_TIMES: tuple[OcppTimeDescription, ...] = (
 )
 
 
-class OcppTime(OcppEntity, TimeEntity):
+class OcppTime(OcppEntity[time], TimeEntity):
     """The ready-by time of a connector's smart charging."""
 
     entity_description: OcppTimeDescription
@@ -38,8 +38,7 @@ class OcppTime(OcppEntity, TimeEntity):
     @property
     def native_value(self) -> time | None:
         """The model value."""
-        value: time | None = self.model_value
-        return value
+        return self.model_value
 
     async def async_set_value(self, value: time) -> None:
         """Keep the new deadline; smart charging plans again when it is on."""
