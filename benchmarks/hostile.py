@@ -3,8 +3,9 @@
 A Home Assistant with the integration (``benchmarks/load.py serve ha``, one added charger) is
 flooded from many loopback addresses (127.1.0.0/16) by ids nobody added, in three kinds of
 1,000: clients that boot (each is offered for acceptance) and leave, clients that send 40
-frames of 2 KB garbage and leave, and then clients that connect and say nothing and stay. The
-added charger sends a heartbeat before and after. Prints the server's resident memory and open
+frames of 2 KB garbage and leave, and then clients that connect and say nothing and stay; while
+they stay, a new charger connects and boots. The added charger sends a heartbeat before and
+after. Prints the server's resident memory and open
 file descriptors before the flood, after the clients that left, while the silent ones hold
 what they got, and once they are gone, with how each kind of client was answered.
 
@@ -21,6 +22,7 @@ import json
 from pathlib import Path
 import subprocess
 import sys
+import time
 from typing import Any
 
 import psutil
@@ -31,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.load import free_port  # noqa: E402
+from custom_components.ocpp_csms.core.admission import SILENT_GRACE  # noqa: E402
 
 GARBAGE = json.dumps([2, "x", "Heartbeat", {"pad": "y" * 2000}])
 BOOT = json.dumps(
@@ -95,10 +98,28 @@ async def flood(port: int, clients: int, server: psutil.Process) -> dict[str, An
     async with AsyncExitStack() as silent:
         await asyncio.gather(*(attempt(i, "silent", silent) for i in range(third)))
         figures["holding"] = snapshot(server)
+        await asyncio.sleep(SILENT_GRACE + 1)
+        figures["newcomer"] = await newcomer(port)
     await asyncio.sleep(2)
     figures["after"] = snapshot(server)
     figures["answers"] = dict(sorted(answers.items()))
     return figures
+
+
+async def newcomer(port: int) -> str:
+    """How a new charger nobody added fares while silent clients hold every place."""
+    started = time.monotonic()
+    try:
+        async with websockets.connect(
+            f"ws://127.0.0.1:{port}/NEWCOMER",
+            subprotocols=[websockets.Subprotocol("ocpp1.6")],
+            local_addr=("127.2.0.1", 0),
+        ) as ws:
+            await ws.send(BOOT)
+            status = json.loads(await ws.recv())[2]["status"]
+    except InvalidStatus as err:
+        return f"refused (HTTP {err.response.status_code})"
+    return f"{status} after {time.monotonic() - started:.2f} s"
 
 
 def snapshot(server: psutil.Process) -> dict[str, float]:
@@ -153,6 +174,7 @@ async def main() -> None:
         print(f"  {phase:<8} resident memory {numbers['rss_mb']:7.1f} MB, {numbers['fds']:5d} fds")
     for answer, count in figures["answers"].items():
         print(f"  {answer}: {count}")
+    print(f"  a new charger while the silent clients hold every place: {figures['newcomer']}")
     print(f"  the added charger is served afterwards: {served}")
 
 

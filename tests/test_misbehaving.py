@@ -17,9 +17,11 @@ from ocpp.v16.enums import Action
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.frames import CloseCode
 
 from custom_components.ocpp_csms.charger_setup import BOOT_SETTLE
 from custom_components.ocpp_csms.connections import BOOT_DEADLINE
+from custom_components.ocpp_csms.core import admission
 from custom_components.ocpp_csms.core.admission import PER_ADDRESS
 from custom_components.ocpp_csms.core.const import MAX_FRAME_BYTES
 from custom_components.ocpp_csms.core.journal import (
@@ -180,6 +182,40 @@ async def test_connections_of_unknown_ids_are_capped_per_address(
         assert refused.value.response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
         async with connect_raw(port, "NEW-Y", local_addr=("127.0.0.10", 0)):
             pass  # another address has room
+        async with connect(port, "CP1") as cp:  # a known charger is never counted
+            assert await cp.boot() == "Accepted"
+
+
+async def test_silent_connections_make_room_for_new_chargers(
+    hass: HomeAssistant, central: MockConfigEntry, port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Places of unknown ids all held by silent connections: a new charger still gets in.
+
+    The oldest connection that never booted goes; one that booted keeps its place.
+    """
+    monkeypatch.setattr(admission, "IN_TOTAL", 2)
+    monkeypatch.setattr(admission, "SILENT_GRACE", 0.3)
+    async with AsyncExitStack() as stack:
+        silent = [
+            await stack.enter_async_context(
+                connect_raw(port, f"SILENT-{number}", local_addr=(f"127.0.0.{20 + number}", 0))
+            )
+            for number in range(2)
+        ]
+        with pytest.raises(InvalidStatus) as refused:  # silent, but only just connected
+            await connect_raw(port, "TOO-EARLY", local_addr=("127.0.0.30", 0))
+        assert refused.value.response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+        await asyncio.sleep(0.4)
+        for number, pushed_out in enumerate(silent):
+            new = await stack.enter_async_context(connect(port, f"NEW-{number}"))
+            assert await new.boot() == "Pending"
+            with pytest.raises(ConnectionClosed):
+                async with asyncio.timeout(5):
+                    await pushed_out.recv()
+            assert pushed_out.close_code == CloseCode.TRY_AGAIN_LATER
+        with pytest.raises(InvalidStatus) as refused:  # both places held by booted chargers
+            await connect_raw(port, "THIRD", local_addr=("127.0.0.31", 0))
+        assert refused.value.response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
         async with connect(port, "CP1") as cp:  # a known charger is never counted
             assert await cp.boot() == "Accepted"
 

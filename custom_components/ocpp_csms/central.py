@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from typing import Any
 
 from homeassistant.config_entries import (
@@ -128,10 +128,12 @@ class CentralSystem:
 
     # Connections
 
-    async def async_handle_connection(self, cp_id: str, connection: ServerConnection) -> None:
-        """Serve one charger connection until it closes."""
+    async def async_handle_connection(
+        self, cp_id: str, connection: ServerConnection, booted: Callable[[], None]
+    ) -> None:
+        """Serve one charger connection until it closes (``booted``: when it boots)."""
         subprotocol = self.server.subprotocol_of(connection)
-        await self.connections.async_serve(cp_id, connection, subprotocol)
+        await self.connections.async_serve(cp_id, connection, subprotocol, booted)
 
     def journal(self, cp_id: str) -> Journal:
         """A charger's recent connections and frames (known chargers and those waiting)."""

@@ -7,6 +7,7 @@ wakes exactly the listeners of the part that changed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import logging
 from typing import Protocol
@@ -62,9 +63,10 @@ class LinkHost(Protocol):
 class ChargerLink:
     """Applies one charger's messages to the central system."""
 
-    def __init__(self, central: LinkHost, station: Station) -> None:
-        """Bind a connection's station to its central system."""
+    def __init__(self, central: LinkHost, station: Station, on_boot: Callable[[], None]) -> None:
+        """Bind a connection's station to its central system (``on_boot``: when it boots)."""
         self._central = central
+        self._on_boot = on_boot
         self.station = station
         self.cp_id = station.id
         self._unknown_transactions: set[int | str] = set()
@@ -83,6 +85,7 @@ class ChargerLink:
     def boot(self, info: BootInfo) -> tuple[Registration, int]:
         """Record what the charger says about itself and decide on its registration."""
         self.booted = True
+        self._on_boot()
         return self._central.register_boot(self.cp_id, info)
 
     def heard(self, action: str) -> None:

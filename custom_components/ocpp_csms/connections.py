@@ -54,12 +54,18 @@ class Connections:
         """The live session of a charger, if connected."""
         return self._sessions.get(cp_id)
 
-    async def async_serve(self, cp_id: str, connection: ServerConnection, subprotocol: str) -> None:
-        """Serve one charger connection until it closes."""
+    async def async_serve(
+        self,
+        cp_id: str,
+        connection: ServerConnection,
+        subprotocol: str,
+        booted: Callable[[], None],
+    ) -> None:
+        """Serve one charger connection until it closes (``booted``: called when it boots)."""
         host = self._host
         journal = host.journals.of(cp_id)
         station = host.station(cp_id)
-        link = ChargerLink(host, station)
+        link = ChargerLink(host, station, booted)
         session = SESSION_CLASSES[subprotocol](
             cp_id,
             connection,

@@ -2,38 +2,66 @@
 
 A charger the user added is always let in. Ids nobody added (new chargers waiting to be
 accepted, or a scanner) get at most ``PER_ADDRESS`` connections from one address and
-``IN_TOTAL`` altogether; beyond that the handshake is answered 503, logged once per address
-until it falls below the limit again. The counts are of open connections, so each ends with
-its connection.
+``IN_TOTAL`` altogether. When all of them are taken, the oldest connection that never booted
+(given ``SILENT_GRACE`` to do so) makes room for the new one, else the oldest that booted but
+is still waiting for the user (given ``WAITING_GRACE``): so connections that hold a place and
+say nothing cannot keep new chargers out for long. With no room, the handshake is answered
+503, logged once per address until it has room again. The counts are of open connections, so
+each ends with its connection.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass, field
 import logging
+import time
 
 _LOGGER = logging.getLogger(__name__)
 
 PER_ADDRESS = 8
 IN_TOTAL = 128
+# How long a connection of an unknown id may stay silent before a new one may push it out.
+SILENT_GRACE = 5.0
+# How long one that booted (and waits for the user to accept it) keeps its place for sure.
+WAITING_GRACE = 60.0
+
+
+@dataclass(eq=False, slots=True)
+class Place:
+    """One counted connection of an unknown id."""
+
+    address: str
+    close: Callable[[], None]  # closes the connection (it gives the place back as it ends)
+    opened_at: float = field(default_factory=time.monotonic)
+    booted: bool = False
+    released: bool = False
+
+    def boot(self) -> None:
+        """The connection sent its BootNotification."""
+        self.booted = True
 
 
 class Admission:
     """The open connections of unknown ids, by address."""
 
-    def __init__(self, is_known: Callable[[str], bool]) -> None:
+    def __init__(
+        self, is_known: Callable[[str], bool], clock: Callable[[], float] = time.monotonic
+    ) -> None:
         """Ask ``is_known`` whether a charge point id was added by the user."""
         self._is_known = is_known
+        self._clock = clock
         self._open: Counter[str] = Counter()
+        self._places: dict[Place, None] = {}  # oldest first
         self._warned: set[str] = set()
 
     def has_room(self, cp_id: str, address: str) -> bool:
-        """Whether a connection of ``cp_id`` from ``address`` may open."""
+        """Whether a connection of ``cp_id`` from ``address`` may open (pushing one out)."""
         if self._is_known(cp_id):
             return True
-        here, total = self._open[address], self._open.total()
-        if here < PER_ADDRESS and total < IN_TOTAL:
+        here = self._open[address]
+        if here < PER_ADDRESS and (self._open.total() < IN_TOTAL or self._to_push_out()):
             self._warned.discard(address)
             return True
         if address not in self._warned:
@@ -43,27 +71,56 @@ class Admission:
                 "%d in all (at most %d and %d)",
                 address,
                 here,
-                total,
+                self._open.total(),
                 PER_ADDRESS,
                 IN_TOTAL,
             )
         return False
 
-    def opened(self, cp_id: str, address: str) -> bool | None:
-        """Count a connection that opened.
+    def opened(self, cp_id: str, address: str, close: Callable[[], None]) -> Place | None | bool:
+        """Count a connection that opened, pushing out another if it must.
 
-        None when it must close at once (a burst got past the handshake's check), else whether
-        it is counted (and so must be given back by :meth:`closed`).
+        False for a known charger (not counted), None when it must close at once (a burst got
+        past the handshake's check), else its place, to give back with :meth:`closed`.
         """
         if self._is_known(cp_id):
             return False
         if not self.has_room(cp_id, address):
             return None
+        if self._open.total() >= IN_TOTAL and (victim := self._to_push_out()) is not None:
+            self._push_out(victim)
+        place = Place(address, close, self._clock())
         self._open[address] += 1
-        return True
+        self._places[place] = None
+        return place
 
-    def closed(self, address: str) -> None:
+    def closed(self, place: Place) -> None:
         """A counted connection ended."""
-        self._open[address] -= 1
-        if self._open[address] <= 0:
-            del self._open[address]
+        self._release(place)
+
+    def _to_push_out(self) -> Place | None:
+        """The connection that has held its place longest without a reason to, if any."""
+        now = self._clock()
+        silent = (p for p in self._places if not p.booted and now - p.opened_at >= SILENT_GRACE)
+        waiting = (p for p in self._places if now - p.opened_at >= WAITING_GRACE)
+        return next(silent, None) or next(waiting, None)
+
+    def _push_out(self, place: Place) -> None:
+        _LOGGER.info(
+            "Closing a connection of an unknown charge point id from %s (%s for %.0f s) to make "
+            "room for a new one",
+            place.address,
+            "waiting to be accepted" if place.booted else "silent",
+            self._clock() - place.opened_at,
+        )
+        self._release(place)
+        place.close()
+
+    def _release(self, place: Place) -> None:
+        if place.released:
+            return
+        place.released = True
+        del self._places[place]
+        self._open[place.address] -= 1
+        if self._open[place.address] <= 0:
+            del self._open[place.address]

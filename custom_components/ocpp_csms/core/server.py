@@ -15,7 +15,7 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
-from .admission import Admission
+from .admission import Admission, Place
 from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
 from .credentials import Refused
 from .frame_log import QuietFrames
@@ -26,7 +26,8 @@ _LOGGER = logging.getLogger(__name__)
 # Ids end up in entity ids, unique ids and Basic-auth user names: keep them short and plain.
 CHARGE_POINT_ID = re.compile(r"[A-Za-z0-9._~*+@|-]{1,48}")
 
-type ConnectionHandler = Callable[[str, ServerConnection], Awaitable[None]]
+# A charger's id and connection, and what to call when it boots (for ids nobody added).
+type ConnectionHandler = Callable[[str, ServerConnection, Callable[[], None]], Awaitable[None]]
 # (charge point id, Authorization headers, remote address) → None, or how to refuse it
 type Authenticator = Callable[[str, list[str], str], Refused | None]
 # charge point id → the only subprotocol it may speak, or None for its own preference
@@ -39,6 +40,10 @@ def charge_point_id_from_path(path: str) -> str | None:
     """Return the charge point id (last path segment) or None when it is not acceptable."""
     segment = unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
     return segment if CHARGE_POINT_ID.fullmatch(segment) else None
+
+
+def _known() -> None:
+    """A known charger's boot: it holds no place to keep."""
 
 
 def _address(connection: ServerConnection) -> str:
@@ -101,6 +106,7 @@ class OcppServer:
         self._pinned_version = pinned_version
         self._served_elsewhere = served_elsewhere
         self._admission = Admission(is_known)
+        self._closing: set[asyncio.Task[None]] = set()
         self._warned_elsewhere: set[str] = set()
         self._server: Server | None = None
 
@@ -224,15 +230,27 @@ class OcppServer:
     async def _handle(self, connection: ServerConnection) -> None:
         cp_id = charge_point_id_from_path(connection.request.path)  # type: ignore[union-attr]
         assert cp_id is not None  # checked during the handshake  # noqa: S101
-        address = _address(connection)
-        if (counted := self._admission.opened(cp_id, address)) is None:
+        place = self._admission.opened(
+            cp_id, _address(connection), lambda: self._close_soon(connection)
+        )
+        if place is None:
             await connection.close(CloseCode.TRY_AGAIN_LATER, "Too many connections")
             return
         try:
-            await self._on_connection(cp_id, connection)
+            await self._on_connection(
+                cp_id, connection, place.boot if isinstance(place, Place) else _known
+            )
         finally:
-            if counted:
-                self._admission.closed(address)
+            if isinstance(place, Place):
+                self._admission.closed(place)
+
+    def _close_soon(self, connection: ServerConnection) -> None:
+        """Close a connection pushed out to make room (it may connect again later)."""
+        task = asyncio.get_running_loop().create_task(
+            connection.close(CloseCode.TRY_AGAIN_LATER, "Room made for another charger")
+        )
+        self._closing.add(task)
+        task.add_done_callback(self._closing.discard)
 
     def subprotocol_of(self, connection: ServerConnection) -> str:
         """The negotiated OCPP version of a connection."""
