@@ -20,14 +20,11 @@ from .test_planning import device_id
 
 
 def load_simulator() -> ModuleType:
-    path = Path(__file__).parent.parent / "scripts" / "simulate.py"
-    spec = importlib.util.spec_from_file_location("simulate", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
+    """The simulator package, as ``scripts/simulate`` runs it."""
+    scripts = str(Path(__file__).parent.parent / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    return importlib.import_module("simulator")
 
 
 @pytest.mark.parametrize("chargers", [[]])
