@@ -14,11 +14,30 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.ocpp_csms.const import DOMAIN, EVENT_TRANSACTION_STOPPED
 
-from .charge_point import DAY, connect
+from .charge_point import DAY, ClientChargePoint, connect
 from .chargers import connect_booted
 from .conftest import charger_subentry
 
 LATER = f"{DAY}T12:10:00Z"
+
+
+async def resume_and_stop(
+    hass: HomeAssistant, cp: ClientChargePoint, transaction_id: int, stop_wh: int, at: str
+) -> int:
+    """Back after the restart: the open session (1 kWh to 1.5 kWh) shows; stop it, start anew.
+
+    Returns the new session's transaction id.
+    """
+    await cp.call(call.Heartbeat())
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.cp1_energy_active_import_register").state == "1.5"
+    assert hass.states.get("sensor.cp1_session_energy").state == "0.5"
+    assert hass.states.get("sensor.cp1_transaction_id").state == str(transaction_id)
+    stop = call.StopTransaction(meter_stop=stop_wh, timestamp=at, transaction_id=transaction_id)
+    await cp.call(stop)
+    next_id, _ = await cp.start_transaction(1, "CARD", stop_wh)
+    await hass.async_block_till_done()
+    return int(next_id)
 
 
 async def test_session_survives_reload(
@@ -41,18 +60,7 @@ async def test_session_survives_reload(
     await hass.async_block_till_done()
 
     async with connect(port, "CP1") as cp:
-        await cp.call(call.Heartbeat())
-        await hass.async_block_till_done()
-        assert hass.states.get("sensor.cp1_session_energy").state == "0.5"
-        assert hass.states.get("sensor.cp1_energy_active_import_register").state == "1.5"
-        assert hass.states.get("sensor.cp1_transaction_id").state == str(first_id)
-        await cp.call(
-            call.StopTransaction(
-                meter_stop=3000, timestamp=f"{DAY}T13:00:00Z", transaction_id=first_id
-            )
-        )
-        second_id, _ = await cp.start_transaction(1, "CARD", 3000)
-        await hass.async_block_till_done()
+        second_id = await resume_and_stop(hass, cp, first_id, 3000, f"{DAY}T13:00:00Z")
     assert [e.data["energy_kwh"] for e in stopped] == [2.0]
     assert second_id == first_id + 1
     assert hass.states.get("sensor.cp1_session_energy").state == "0.0"
@@ -104,19 +112,7 @@ async def test_session_survives_a_home_assistant_restart(hass: HomeAssistant, po
         assert await restarted.config_entries.async_setup(again.entry_id)
         await restarted.async_block_till_done()
         async with connect(port, "CP1") as cp:
-            await cp.call(call.Heartbeat())
-            await restarted.async_block_till_done()
-            states = restarted.states
-            assert states.get("sensor.cp1_energy_active_import_register").state == "1.5"
-            assert states.get("sensor.cp1_session_energy").state == "0.5"
-            assert states.get("sensor.cp1_transaction_id").state == str(transaction_id)
-            await cp.call(
-                call.StopTransaction(
-                    meter_stop=2500, timestamp=f"{DAY}T12:20:00Z", transaction_id=transaction_id
-                )
-            )
-            next_id, _ = await cp.start_transaction(1, "CARD", 2500)
-            await restarted.async_block_till_done()
+            next_id = await resume_and_stop(restarted, cp, transaction_id, 2500, f"{DAY}T12:20:00Z")
         assert [e.data["energy_kwh"] for e in stopped] == [1.5]
         assert next_id == transaction_id + 1
         await restarted.config_entries.async_unload(again.entry_id)
