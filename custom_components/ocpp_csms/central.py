@@ -194,11 +194,10 @@ class CentralSystem:
             # Accepted by this very answer if auto-accepted: no TriggerMessage asks for
             # another boot when its subentry appears.
             charger.accepted = True
-            if self.acceptance.accept_automatically(cp_id):
-                self._sync_subentries()
-        if not self.is_known(cp_id):
-            charger.accepted = False
-            return self.acceptance.hold(cp_id, info)
+            if not self.acceptance.accept_automatically(cp_id):
+                charger.accepted = False
+                return self.acceptance.hold(cp_id, info)
+            self._sync_subentries()
         charger.accepted = True
         update_charger_device(dr.async_get(self.hass), charger)
         charger.notify(0)

@@ -32,11 +32,13 @@ WAITING_GRACE = 60.0
 class Place:
     """One counted connection of an unknown id."""
 
+    cp_id: str
     address: str
     close: Callable[[], None]  # closes the connection (it gives the place back as it ends)
     opened_at: float = field(default_factory=time.monotonic)
     booted: bool = False
     released: bool = False
+    counted: bool = True  # False: a known charger's connection, which takes no place
 
     def boot(self) -> None:
         """The connection sent its BootNotification."""
@@ -77,19 +79,19 @@ class Admission:
             )
         return False
 
-    def opened(self, cp_id: str, address: str, close: Callable[[], None]) -> Place | None | bool:
+    def opened(self, cp_id: str, address: str, close: Callable[[], None]) -> Place | None:
         """Count a connection that opened, pushing out another if it must.
 
-        False for a known charger (not counted), None when it must close at once (a burst got
-        past the handshake's check), else its place, to give back with :meth:`closed`.
+        None when it must close at once (a burst got past the handshake's check), else its
+        place (not counted for a known charger), to give back with :meth:`closed`.
         """
         if self._is_known(cp_id):
-            return False
+            return Place(cp_id, address, close, self._clock(), counted=False)
         if not self.has_room(cp_id, address):
             return None
         if self._open.total() >= IN_TOTAL and (victim := self._to_push_out()) is not None:
             self._push_out(victim)
-        place = Place(address, close, self._clock())
+        place = Place(cp_id, address, close, self._clock())
         self._open[address] += 1
         self._places[place] = None
         return place
@@ -99,10 +101,14 @@ class Admission:
         self._release(place)
 
     def _to_push_out(self) -> Place | None:
-        """The connection that has held its place longest without a reason to, if any."""
+        """The connection that has held its place longest without a reason to, if any.
+
+        One whose charger the user has added since it connected is never pushed out.
+        """
         now = self._clock()
-        silent = (p for p in self._places if not p.booted and now - p.opened_at >= SILENT_GRACE)
-        waiting = (p for p in self._places if now - p.opened_at >= WAITING_GRACE)
+        unknown = [place for place in self._places if not self._is_known(place.cp_id)]
+        silent = (p for p in unknown if not p.booted and now - p.opened_at >= SILENT_GRACE)
+        waiting = (p for p in unknown if now - p.opened_at >= WAITING_GRACE)
         return next(silent, None) or next(waiting, None)
 
     def _push_out(self, place: Place) -> None:
@@ -117,7 +123,7 @@ class Admission:
         place.close()
 
     def _release(self, place: Place) -> None:
-        if place.released:
+        if place.released or not place.counted:
             return
         place.released = True
         del self._places[place]

@@ -15,7 +15,7 @@ from websockets.frames import CloseCode
 from websockets.http11 import Request, Response
 from websockets.typing import Subprotocol
 
-from .admission import Admission, Place
+from .admission import Admission
 from .const import MAX_FRAME_BYTES, PING_INTERVAL, PING_TIMEOUT
 from .credentials import Refused
 from .frame_log import QuietFrames
@@ -40,10 +40,6 @@ def charge_point_id_from_path(path: str) -> str | None:
     """Return the charge point id (last path segment) or None when it is not acceptable."""
     segment = unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
     return segment if CHARGE_POINT_ID.fullmatch(segment) else None
-
-
-def _known() -> None:
-    """A known charger's boot: it holds no place to keep."""
 
 
 def _address(connection: ServerConnection) -> str:
@@ -237,12 +233,9 @@ class OcppServer:
             await connection.close(CloseCode.TRY_AGAIN_LATER, "Too many connections")
             return
         try:
-            await self._on_connection(
-                cp_id, connection, place.boot if isinstance(place, Place) else _known
-            )
+            await self._on_connection(cp_id, connection, place.boot)
         finally:
-            if isinstance(place, Place):
-                self._admission.closed(place)
+            self._admission.closed(place)
 
     def _close_soon(self, connection: ServerConnection) -> None:
         """Close a connection pushed out to make room (it may connect again later)."""
