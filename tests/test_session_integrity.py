@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from homeassistant.core import HomeAssistant
+from hypothesis import given, settings, strategies as st
 from ocpp.v16 import call
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
 
 from custom_components.ocpp_csms.const import EVENT_TRANSACTION_STARTED, EVENT_TRANSACTION_STOPPED
 from custom_components.ocpp_csms.core.protocol.wire import utc_now
-from custom_components.ocpp_csms.core.transaction import clock_transaction_id
+from custom_components.ocpp_csms.core.transaction import TransactionIds, clock_transaction_id
 
 from .charge_point import DAY
 from .chargers import connect_booted
@@ -105,3 +108,21 @@ async def test_a_crashed_session_shows_as_not_running(
         )
         await hass.async_block_till_done()
     assert [(e.data["transaction_id"], e.data["energy_kwh"]) for e in stopped] == [(lost, 2.0)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stored=st.integers(min_value=1, max_value=2**31 - 1),
+    steps=st.lists(st.integers(min_value=-(10**8), max_value=10**8), max_size=40),
+)
+def test_transaction_ids_never_repeat_whatever_the_clock(stored: int, steps: list[int]) -> None:
+    """A clock that jumps back and forth never makes an id come again or fall below its floor."""
+    ids = TransactionIds(stored)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    taken: list[int] = []
+    for step in steps:
+        now += timedelta(seconds=step)
+        taken.append(ids.take(now))
+        assert taken[-1] >= clock_transaction_id(now)
+    assert taken == sorted(set(taken))
+    assert all(value >= stored for value in taken)
