@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
 
 from homeassistant.components.number import (
     NumberDeviceClass,
@@ -29,7 +28,7 @@ MAX_PLAN_ENERGY_KWH = 200.0
 class OcppNumberDescription(OcppEntityDescription, NumberEntityDescription):
     """A number read from the model; setting it runs ``set_fn``."""
 
-    set_fn: Callable[[ChargingPlans, Station, int, float], Awaitable[Any]]
+    set_fn: Callable[[ChargingPlans, Station, int, float], Awaitable[object]]
     max_fn: Callable[[Station], float] | None = None
     # With no value set, the top of the range is in force (no limit of ours: the rated current).
     unset_is_max: bool = False

@@ -114,7 +114,7 @@ class ChargingPlans:
         energy_kwh: float,
         ready_by: datetime | time,
         price_entity: str | None = None,
-        prices: Any = None,
+        prices: object = None,
         max_current: float | None = None,
         min_current: float = DEFAULT_MIN_CURRENT,
         phases: int | None = None,
@@ -189,7 +189,7 @@ class ChargingPlans:
         )
         await station.set_charging_profile(connector_id, profile)
 
-    def _slots(self, price_entity: str | None, prices: Any) -> list[PriceSlot]:
+    def _slots(self, price_entity: str | None, prices: object) -> list[PriceSlot]:
         local = dt_util.get_default_time_zone()
         source = "prices" if prices is not None else price_entity
         try:

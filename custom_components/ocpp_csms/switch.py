@@ -9,7 +9,7 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 
 from .const import REMOTE_ID_TAG
-from .core.model import Connector
+from .core.model import Charger, Connector
 from .core.protocol.interface import ChargePointCommands
 from .entity import OcppEntity, OcppEntityDescription, platform_setup, table_builder, takes_profiles
 from .errors import invalid
@@ -20,7 +20,7 @@ from .station import Station
 # charger, and a stalled charger must not hold up the others' controls.
 PARALLEL_UPDATES = 0
 
-type SwitchAction = Callable[[ChargingPlans, Station, Connector], Awaitable[Any]]
+type SwitchAction = Callable[[ChargingPlans, Station, Connector], Awaitable[object]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +57,7 @@ async def _stop_session(commands: ChargePointCommands, connector: Connector) -> 
     return await commands.remote_stop(connector.transaction.id)
 
 
-def _operative(_charger: Any, connector: Connector) -> bool | None:
+def _operative(_charger: Charger, connector: Connector) -> bool | None:
     return None if connector.status is None else connector.status != "unavailable"
 
 
