@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import combinations, pairwise
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 import pytest
 
 from benchmarks.planner import Case, make_cases, optimum
@@ -147,6 +147,8 @@ def test_near_optimal_with_minimum(prices: list[float], share: float, minutes: i
     minutes=st.sampled_from([15, 30, 60]),
     max_periods=st.sampled_from([2, 3, 5]),
 )
+# Emptying the full 0.375 slot beats taking it down to the minimum: 0.375 cannot hold the rest.
+@example(prices=[0.0, 0.375, 0.438, 0.375], share=0.515625, minutes=15, max_periods=3)
 def test_period_limit_is_kept(
     prices: list[float], share: float, minutes: int, max_periods: int
 ) -> None:

@@ -11,7 +11,8 @@ power, and together they add the energy asked for (or as much as the window allo
    whichever unused period costs least: at that period's own power if it is short enough to
    take it, else at the minimum, with the difference taken back from the dearest full periods.
    When nothing fits, the cheapest unused period that can take the energy runs at the
-   minimum and delivers a little more.
+   minimum and delivers a little more. Where it is cheaper, a full period stops instead and
+   an unused one takes its energy with the remainder.
 
 All rows are solved together with NumPy, which is what makes searching many partitions cheap.
 The search calls this with small batches many times, so it is written in few array operations.
@@ -109,4 +110,62 @@ def _repair_floor(
     repaired: Array = energy - taken[at, column] * placed[:, None]
     repaired[at, partial] = 0.0
     repaired[at, column] = np.where(placed, charged[at, column], min_kw * length[at, column])
-    return repaired
+    chosen = np.where(
+        placed, cost[at, column], known_price[at, column] * min_kw * length[at, column]
+    )
+    return _swap_if_cheaper(
+        repaired,
+        energy,
+        length,
+        known_price,
+        full,
+        unused,
+        partial,
+        remainder,
+        chosen,
+        min_kw,
+        max_kw,
+    )
+
+
+def _swap_if_cheaper(
+    repaired: Array,
+    energy: Array,
+    length: Array,
+    price: Array,
+    full: NDArray[np.bool_],
+    unused: NDArray[np.bool_],
+    partial: NDArray[np.intp],
+    remainder: Array,
+    chosen: Array,
+    min_kw: float,
+    max_kw: float,
+) -> Array:
+    """Rows where emptying a full period is cheaper: its energy and the remainder move together.
+
+    Taking full periods only down to the minimum can leave a dear period charging where a
+    cheap one would do if it did not charge at all: a full period stops, and an unused one
+    (the partly filled one included) takes its energy with the remainder, if that is within
+    its powers. ``chosen`` is what the repair above costs, against which a swap must win.
+    """
+    at = np.arange(length.shape[0])
+    moved = energy + remainder  # a full period's energy with the remainder, [row, from]
+    into = moved[:, :, None]
+    fits = (
+        full[:, :, None]
+        & unused[:, None, :]
+        & (into >= (min_kw * length)[:, None, :] - EPSILON_KWH)
+        & (into <= (max_kw * length)[:, None, :] + EPSILON_KWH)
+    )
+    cost = np.where(fits, price[:, None, :] * into - (price * energy)[:, :, None], np.inf)
+    best = cost.reshape(len(at), -1).argmin(axis=1)
+    source, target = np.divmod(best, length.shape[1])
+    better = cost[at, source, target] < chosen - 1e-9  # a currency amount: strictly cheaper
+    if not better.any():
+        return repaired
+    swapped = energy.copy()
+    swapped[at, partial] = 0.0
+    swapped[at, source] = 0.0
+    swapped[at, target] = moved[at, source]
+    result: Array = np.where(better[:, None], swapped, repaired)
+    return result
