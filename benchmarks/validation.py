@@ -20,7 +20,7 @@ from ocpp.messages import Call, _validate_payload
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import Meter
+from load_chargers import Meter
 
 from custom_components.ocpp_csms.core.protocol import schemas
 
