@@ -8,7 +8,7 @@ from itertools import combinations, pairwise
 from hypothesis import example, given, settings, strategies as st
 import pytest
 
-from benchmarks.planner import Case, make_cases, optimum
+from benchmarks.planner_cases import Case, make_cases, optimum
 from custom_components.ocpp_csms.core.smart_charging.optimizer import plan
 from custom_components.ocpp_csms.core.smart_charging.prices import PriceSlot
 from custom_components.ocpp_csms.core.smart_charging.schedule import Plan, PlanRequest
