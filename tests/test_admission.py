@@ -95,7 +95,7 @@ def test_admission_stays_bounded_and_makes_room(
                     places.append(place)
                 else:
                     assert place is None
-                    places.append(Place(f"NEW-{number}", address, close, released=True))
+                    places.append(Place(f"NEW-{number}", address, close, clock.now, released=True))
             elif open_places:
                 place = open_places[index % len(open_places)]
                 if kind == "boot":

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 import logging
 import time
 
@@ -35,7 +35,7 @@ class Place:
     cp_id: str
     address: str
     close: Callable[[], None]  # closes the connection (it gives the place back as it ends)
-    opened_at: float = field(default_factory=time.monotonic)
+    opened_at: float  # on the admission's clock
     booted: bool = False
     released: bool = False
     counted: bool = True  # False: a known charger's connection, which takes no place
@@ -60,12 +60,35 @@ class Admission:
 
     def has_room(self, cp_id: str, address: str) -> bool:
         """Whether a connection of ``cp_id`` from ``address`` may open (pushing one out)."""
+        return self._is_known(cp_id) or self._room_for(address, push_out=False)
+
+    def opened(self, cp_id: str, address: str, close: Callable[[], None]) -> Place | None:
+        """Count a connection that opened, pushing out another if it must.
+
+        None when it must close at once (a burst got past the handshake's check), else its
+        place (not counted for a known charger), to give back with :meth:`closed`.
+        """
         if self._is_known(cp_id):
-            return True
+            return Place(cp_id, address, close, self._clock(), counted=False)
+        if not self._room_for(address, push_out=True):
+            return None
+        place = Place(cp_id, address, close, self._clock())
+        self._open[address] += 1
+        self._places[place] = None
+        return place
+
+    def _room_for(self, address: str, *, push_out: bool) -> bool:
+        """Whether an unknown id from ``address`` has room (made by pushing one out, if asked)."""
         here = self._open[address]
-        if here < PER_ADDRESS and (self._open.total() < IN_TOTAL or self._to_push_out()):
-            self._warned.discard(address)
-            return True
+        if here < PER_ADDRESS:
+            if self._open.total() < IN_TOTAL:
+                self._warned.discard(address)
+                return True
+            if (victim := self._to_push_out()) is not None:
+                if push_out:
+                    self._push_out(victim)
+                self._warned.discard(address)
+                return True
         if address not in self._warned:
             self._warned.add(address)
             _LOGGER.warning(
@@ -78,23 +101,6 @@ class Admission:
                 IN_TOTAL,
             )
         return False
-
-    def opened(self, cp_id: str, address: str, close: Callable[[], None]) -> Place | None:
-        """Count a connection that opened, pushing out another if it must.
-
-        None when it must close at once (a burst got past the handshake's check), else its
-        place (not counted for a known charger), to give back with :meth:`closed`.
-        """
-        if self._is_known(cp_id):
-            return Place(cp_id, address, close, self._clock(), counted=False)
-        if not self.has_room(cp_id, address):
-            return None
-        if self._open.total() >= IN_TOTAL and (victim := self._to_push_out()) is not None:
-            self._push_out(victim)
-        place = Place(cp_id, address, close, self._clock())
-        self._open[address] += 1
-        self._places[place] = None
-        return place
 
     def closed(self, place: Place) -> None:
         """A counted connection ended."""
